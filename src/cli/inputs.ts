@@ -1,0 +1,129 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYamlText } from 'yaml';
+import { UsageError, ValidationError, type Issue } from '../errors.js';
+import { buildPlan } from '../plan/plan.js';
+import { resolveParams, type ParamProblem, type ResolvedParam } from '../plan/params.js';
+import type { Plan } from '../plan/types.js';
+import { loadRunbook, loadSite, type Loaded } from '../schema/load.js';
+import type { Runbook } from '../schema/runbook.js';
+import type { Site } from '../schema/site.js';
+import { secretFromEnv } from '../secrets/sources.js';
+import { checkRunbook } from '../validate/runbook-refs.js';
+import { checkPair, checkSite } from '../validate/site-refs.js';
+
+/** The installed package's root (the folder holding runbooks/ and examples/). */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** A runbook argument: a path, or the name of a runbook shipped with fieldbook. */
+export function resolveRunbookPath(arg: string, cwd: string): string {
+  const path = resolve(cwd, arg);
+  if (existsSync(path)) return path;
+  const shipped = join(PACKAGE_ROOT, 'runbooks', `${arg}.yaml`);
+  if (/^[a-z0-9-]+$/.test(arg) && existsSync(shipped)) return shipped;
+  return path;
+}
+
+/** A runbook and (optionally) a site, each checked alone and then against each other. */
+export interface Inputs {
+  runbook: Loaded<Runbook>;
+  site?: Loaded<Site>;
+}
+
+/** Load and cross-check; every problem of both files is reported together. */
+export async function loadInputs(runbookArg: string, siteArg: string | undefined, cwd: string): Promise<Inputs> {
+  const issues: Issue[] = [];
+  const attempt = async <T>(load: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await load();
+    } catch (error) {
+      if (error instanceof ValidationError) {
+        issues.push(...error.issues);
+        return undefined;
+      }
+      throw error;
+    }
+  };
+  const runbook = await attempt(() => loadRunbook(displayPath(resolveRunbookPath(runbookArg, cwd), cwd)));
+  const site = siteArg === undefined ? undefined : await attempt(() => loadSite(displayPath(resolve(cwd, siteArg), cwd)));
+  if (site) issues.push(...checkSite(site.value, site.source));
+  if (runbook) issues.push(...checkRunbook(runbook.value, runbook.source, site?.value));
+  if (runbook && site) issues.push(...checkPair(runbook.value, site.value, site.source));
+  if (issues.length > 0 || !runbook) throw new ValidationError(issues);
+  return site ? { runbook, site } : { runbook };
+}
+
+function displayPath(path: string, cwd: string): string {
+  return path.startsWith(`${cwd}/`) ? path.slice(cwd.length + 1) : path;
+}
+
+/** `--param name=value` strings split at the first `=`. */
+export function parseParamFlags(flags: readonly string[] | undefined): Array<[string, string]> {
+  return (flags ?? []).map((flag) => {
+    const eq = flag.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--param ${flag}: expected name=value`);
+    return [flag.slice(0, eq), flag.slice(eq + 1)];
+  });
+}
+
+/** Read a `--params-file` (YAML mapping of name: value). */
+export async function readParamsFile(file: string | undefined, cwd: string): Promise<Record<string, unknown> | undefined> {
+  if (file === undefined) return undefined;
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, file), 'utf8');
+  } catch (error) {
+    throw new UsageError(`--params-file ${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  let data: unknown;
+  try {
+    data = parseYamlText(text);
+  } catch (error) {
+    throw new UsageError(`--params-file ${file}: not valid YAML (${(error as Error).message.split('\n')[0]})`);
+  }
+  if (data === null || data === undefined) return {};
+  if (typeof data !== 'object' || Array.isArray(data)) throw new UsageError(`--params-file ${file}: expected a mapping of param names to values`);
+  return data as Record<string, unknown>;
+}
+
+export interface ParamFlags {
+  param?: string[];
+  'params-file'?: string;
+}
+
+/** Resolve params from flags, file, site, defaults and FIELDBOOK_SECRET_* ; missing secrets are returned, not thrown. */
+export async function collectParams(
+  runbook: Runbook,
+  site: Site | undefined,
+  flags: ParamFlags,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  prompted: Record<string, string> = {},
+): Promise<{ params: Record<string, ResolvedParam>; missingSecrets: ParamProblem[] }> {
+  const secrets: Record<string, { value: string; source: 'env' | 'prompt' }> = {};
+  for (const [name, spec] of Object.entries(runbook.params)) {
+    if (!spec.secret) continue;
+    const value = prompted[name] ?? secretFromEnv(name, env);
+    if (value !== undefined) secrets[name] = { value, source: prompted[name] !== undefined ? 'prompt' : 'env' };
+  }
+  const file = await readParamsFile(flags['params-file'], cwd);
+  const { params, problems } = resolveParams(runbook, {
+    cli: parseParamFlags(flags.param),
+    ...(file ? { file, fileName: flags['params-file'] } : {}),
+    ...(site ? { site: site.params } : {}),
+    secrets,
+  });
+  const hard = problems.filter((p) => !p.missingSecret);
+  if (hard.length > 0) throw new UsageError(hard.map((p) => p.message).join('\n'));
+  return { params, missingSecrets: problems.filter((p) => p.missingSecret) };
+}
+
+/** Plan with every param resolved, refusing when a secret is still missing (plan never prompts). */
+export async function planFromFlags(inputs: Inputs & { site: Loaded<Site> }, flags: ParamFlags, io: { env: NodeJS.ProcessEnv; cwd: string }): Promise<Plan> {
+  const { params, missingSecrets } = await collectParams(inputs.runbook.value, inputs.site.value, flags, io.env, io.cwd);
+  // A plan shows secrets as **** anyway, so a missing one is shown as such rather than refused.
+  for (const problem of missingSecrets) params[problem.name] = { value: '', source: 'env', secret: true };
+  return buildPlan(inputs.runbook.value, inputs.site.value, params);
+}

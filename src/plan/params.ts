@@ -1,0 +1,171 @@
+import type { ParamValue } from '../schema/common.js';
+import type { ParamSpec, Runbook } from '../schema/runbook.js';
+
+/** Where a param's value came from, for the plan and the journal. */
+export type ParamSource = 'param' | 'params-file' | 'site' | 'default' | 'env' | 'prompt' | 'run';
+
+export interface ResolvedParam {
+  value: ParamValue;
+  source: ParamSource;
+  secret: boolean;
+}
+
+export interface ParamInputs {
+  /** `--param name=value`, in order; values are strings to be typed. */
+  cli: ReadonlyArray<readonly [string, string]>;
+  /** `--params-file` contents. */
+  file?: Readonly<Record<string, unknown>>;
+  fileName?: string;
+  /** site `params`. */
+  site?: Readonly<Record<string, ParamValue>>;
+  /** Secrets found so far (env or prompt), by param name. */
+  secrets: Readonly<Record<string, { value: string; source: 'env' | 'prompt' }>>;
+}
+
+export interface ParamProblem {
+  name: string;
+  message: string;
+  /** Missing secrets can be prompted for; every other problem cannot. */
+  missingSecret?: boolean;
+}
+
+/** Resolve every runbook param from its sources in precedence order; pure, so the CLI decides how to ask. */
+export function resolveParams(runbook: Runbook, inputs: ParamInputs): { params: Record<string, ResolvedParam>; problems: ParamProblem[] } {
+  const params: Record<string, ResolvedParam> = {};
+  const problems: ParamProblem[] = [];
+  const cli = new Map<string, string>();
+  for (const [name, value] of inputs.cli) {
+    if (!(name in runbook.params)) problems.push({ name, message: `--param ${name}: the runbook has no param "${name}"${known(runbook)}` });
+    else cli.set(name, value);
+  }
+  for (const name of Object.keys(inputs.file ?? {})) {
+    if (!(name in runbook.params)) problems.push({ name, message: `${inputs.fileName ?? 'params file'}: the runbook has no param "${name}"${known(runbook)}` });
+  }
+  for (const [name, spec] of Object.entries(runbook.params)) {
+    const candidate = pick(name, spec, cli, inputs);
+    if ('problem' in candidate) {
+      problems.push({ name, message: candidate.problem });
+      continue;
+    }
+    if (candidate.raw === undefined) {
+      if (spec.required) problems.push(missing(name, spec));
+      continue;
+    }
+    const typed = coerce(spec, candidate.raw, candidate.source === 'param' || candidate.source === 'env' || candidate.source === 'prompt');
+    if (typeof typed === 'object' && typed !== null && 'problem' in typed) {
+      problems.push({ name, message: `${describeSource(name, candidate.source, inputs.fileName)}: ${typed.problem}` });
+      continue;
+    }
+    params[name] = { value: typed, source: candidate.source, secret: spec.secret };
+  }
+  return { params, problems };
+}
+
+type Candidate = { raw?: unknown; source: ParamSource } | { problem: string };
+
+function pick(name: string, spec: ParamSpec, cli: Map<string, string>, inputs: ParamInputs): Candidate {
+  if (spec.secret) {
+    if (cli.has(name)) return { problem: `--param ${name}: "${name}" is a secret and would be visible in the process list and shell history; set ${secretEnvHint(name)} or leave it out to be prompted` };
+    if (inputs.file && name in inputs.file) return { problem: `${inputs.fileName ?? 'params file'}: "${name}" is a secret and must not be stored in a file; set ${secretEnvHint(name)} or leave it out to be prompted` };
+    const secret = inputs.secrets[name];
+    return secret ? { raw: secret.value, source: secret.source } : { source: 'env' };
+  }
+  if (cli.has(name)) return { raw: cli.get(name), source: 'param' };
+  if (inputs.file && name in inputs.file) return { raw: inputs.file[name], source: 'params-file' };
+  if (inputs.site && name in inputs.site) return { raw: inputs.site[name], source: 'site' };
+  if (spec.default !== undefined) return { raw: spec.default, source: 'default' };
+  return { source: 'default' };
+}
+
+function missing(name: string, spec: ParamSpec): ParamProblem {
+  const about = spec.description ? ` (${spec.description})` : '';
+  if (spec.secret) return { name, missingSecret: true, message: `missing secret param "${name}"${about}: set ${secretEnvHint(name)} or run interactively to be prompted` };
+  return { name, message: `missing required param "${name}"${about}: pass --param ${name}=<value>, a --params-file, or set it in the site's params` };
+}
+
+/** `FIELDBOOK_SECRET_REGISTRY_PASSWORD` for `registryPassword`. */
+export function secretEnvHint(name: string): string {
+  return `FIELDBOOK_SECRET_${name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/-/g, '_').toUpperCase()}`;
+}
+
+function describeSource(name: string, source: ParamSource, fileName?: string): string {
+  switch (source) {
+    case 'param':
+      return `--param ${name}`;
+    case 'params-file':
+      return `${fileName ?? 'params file'}: ${name}`;
+    case 'site':
+      return `site params.${name}`;
+    case 'default':
+      return `runbook default of ${name}`;
+    case 'env':
+      return secretEnvHint(name);
+    case 'prompt':
+    case 'run':
+      return name;
+  }
+}
+
+/** Type a raw value per the param spec; strings from the command line are parsed, YAML values are checked. */
+export function coerce(spec: ParamSpec, raw: unknown, fromText: boolean): ParamValue | { problem: string } {
+  switch (spec.type) {
+    case 'integer': {
+      const value = fromText && typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
+      if (typeof value !== 'number' || !Number.isSafeInteger(value)) return { problem: `expected an integer, found ${show(raw, spec)}` };
+      return allowed(spec, value);
+    }
+    case 'boolean': {
+      const text = typeof raw === 'string' && fromText ? raw.trim().toLowerCase() : undefined;
+      const value = text === undefined ? raw : ['true', 'yes', '1'].includes(text) ? true : ['false', 'no', '0'].includes(text) ? false : raw;
+      if (typeof value !== 'boolean') return { problem: `expected true or false, found ${show(raw, spec)}` };
+      return value;
+    }
+    case 'list': {
+      const items = fromText && typeof raw === 'string' ? splitList(raw) : raw;
+      if (!Array.isArray(items) || items.some((i) => typeof i !== 'string' && typeof i !== 'number')) return { problem: `expected a list of strings, found ${show(raw, spec)}` };
+      for (const item of items) {
+        const problem = checkString(spec, String(item));
+        if (problem) return { problem: `item ${JSON.stringify(String(item))}: ${problem}` };
+      }
+      return items.map(String);
+    }
+    case 'string': {
+      if (typeof raw !== 'string' && typeof raw !== 'number') return { problem: `expected a string, found ${show(raw, spec)}` };
+      const problem = checkString(spec, String(raw));
+      return problem ? { problem } : allowed(spec, String(raw));
+    }
+  }
+}
+
+function splitList(text: string): string[] {
+  if (text.trim().startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (Array.isArray(parsed)) return parsed.map(String);
+    } catch {
+      // Not JSON: fall through to the comma form.
+    }
+  }
+  return text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+function checkString(spec: ParamSpec, value: string): string | undefined {
+  if (value.includes('\0')) return 'contains a NUL byte, which no shell can carry';
+  if (spec.pattern !== undefined && !new RegExp(spec.pattern, 'u').test(value)) return `${spec.secret ? 'the value' : JSON.stringify(value)} does not match the pattern ${spec.pattern}`;
+  return undefined;
+}
+
+function allowed(spec: ParamSpec, value: string | number): ParamValue | { problem: string } {
+  if (spec.values && !spec.values.map(String).includes(String(value))) return { problem: `expected one of ${spec.values.map((v) => JSON.stringify(v)).join(', ')}, found ${show(value, spec)}` };
+  return value;
+}
+
+function show(raw: unknown, spec: ParamSpec): string {
+  if (spec.secret) return 'a value of the wrong form';
+  return typeof raw === 'string' ? JSON.stringify(raw) : Array.isArray(raw) ? 'a list' : typeof raw === 'object' && raw !== null ? 'a mapping' : String(raw);
+}
+
+function known(runbook: Runbook): string {
+  const names = Object.keys(runbook.params);
+  return names.length ? `; it has ${names.join(', ')}` : '; it takes no params';
+}

@@ -1,0 +1,69 @@
+import type { StepSpec } from '../schema/runbook.js';
+import type { Site } from '../schema/site.js';
+import { renderArg, renderScript, renderText, shellQuote, type Value } from '../template/index.js';
+import type { Command, KubeSettings } from '../transports/types.js';
+
+/** The command one execution of a step runs, with every `${{ }}` expanded in `scope`. Manual steps have none. */
+export function renderCommand(step: StepSpec, site: Site, scope: Record<string, Value>): Command | undefined {
+  if (step.run !== undefined) return { kind: 'script', script: renderScript(step.run, scope), shell: step.shell };
+  const kubectl = step.kubectl;
+  if (!kubectl) return undefined;
+  const kube = kubeSettings(site);
+  if (kubectl.args) return { kind: 'kubectl', kube, args: kubectl.args.map((arg) => renderArg(arg, scope)) };
+  const exec = kubectl.exec!;
+  const optional = (text: string | undefined) => (text === undefined ? undefined : renderArg(text, scope));
+  const target = dropUndefined({
+    namespace: optional(exec.namespace),
+    pod: optional(exec.pod),
+    selector: optional(exec.selector),
+    container: optional(exec.container),
+  });
+  return { kind: 'kubectl-exec', kube, exec: { ...target, shell: exec.shell }, script: renderScript(kubectl.run ?? '', scope) };
+}
+
+/** The site's kube settings, without the `via` (which picks the transport, not the flags). */
+export function kubeSettings(site: Site): KubeSettings {
+  return dropUndefined({ context: site.kube?.context, namespace: site.kube?.namespace, kubeconfig: site.kube?.kubeconfig });
+}
+
+/** What a manual step asks of the operator, expanded. */
+export function renderManual(step: StepSpec, scope: Record<string, Value>): { instructions: string; checklist: string[] } | undefined {
+  if (!step.manual) return undefined;
+  return { instructions: renderText(step.manual.instructions, scope), checklist: step.manual.checklist.map((item) => renderText(item, scope)) };
+}
+
+/** kubectl's global flags for the site's settings. */
+export function kubeFlags(kube: KubeSettings, namespace?: string): string[] {
+  const flags: string[] = [];
+  if (kube.kubeconfig) flags.push('--kubeconfig', kube.kubeconfig);
+  if (kube.context) flags.push('--context', kube.context);
+  const ns = namespace ?? kube.namespace;
+  if (ns) flags.push('--namespace', ns);
+  return flags;
+}
+
+/** A command as a person would type it (scripts shown whole, argv shell-quoted where needed). */
+export function displayCommand(command: Command): string {
+  switch (command.kind) {
+    case 'script':
+      return command.script.replace(/\n$/, '');
+    case 'argv':
+      return command.argv.map(quoteForDisplay).join(' ');
+    case 'kubectl':
+      return ['kubectl', ...kubeFlags(command.kube), ...command.args].map(quoteForDisplay).join(' ');
+    case 'kubectl-exec': {
+      const { exec } = command;
+      const pod = exec.pod ?? `<pod with ${exec.selector ?? '?'}>`;
+      const argv = ['kubectl', ...kubeFlags(command.kube, exec.namespace), 'exec', '-i', pod, ...(exec.container ? ['-c', exec.container] : []), '--', exec.shell, '-se'];
+      return `${argv.map((a) => (a === pod ? a : quoteForDisplay(a))).join(' ')} <<'SCRIPT'\n${command.script.replace(/\n$/, '')}\nSCRIPT`;
+    }
+  }
+}
+
+function quoteForDisplay(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : shellQuote(word);
+}
+
+function dropUndefined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}

@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import { Duration, Identifier, Name, ParamValue, Template } from './common.js';
+
+export const PARAM_TYPES = ['string', 'integer', 'boolean', 'list'] as const;
+export type ParamType = (typeof PARAM_TYPES)[number];
+
+/** One runbook parameter: a value the operator supplies (or a default) that steps reference. */
+export const ParamSpec = z
+  .strictObject({
+    description: z.string().optional(),
+    type: z.enum(PARAM_TYPES).default('string').describe('string (default) | integer | boolean | list'),
+    required: z.boolean().default(false),
+    secret: z.boolean().default(false).describe('never written anywhere; masked as **** in every output'),
+    default: ParamValue.optional(),
+    pattern: z.string().optional().describe('regular expression a string value (or each list item) must match'),
+    values: z.array(z.union([z.string(), z.number()])).optional().describe('the only values allowed'),
+  })
+  .superRefine((param, ctx) => {
+    if (param.pattern !== undefined) {
+      try {
+        new RegExp(param.pattern, 'u');
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', path: ['pattern'], message: `not a valid regular expression: ${(error as Error).message}` });
+      }
+    }
+    if (param.secret && param.default !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['default'], message: 'a secret param cannot have a default (it would be written in the runbook)' });
+    }
+  });
+export type ParamSpec = z.infer<typeof ParamSpec>;
+
+/** A role the site must fill with hosts. */
+export const RoleSpec = z.strictObject({
+  description: z.string().optional(),
+  min: z.number().int().min(0).optional().describe('at least this many hosts'),
+  max: z.number().int().min(1).optional().describe('at most this many hosts'),
+  count: z.number().int().min(1).optional().describe('exactly this many hosts'),
+});
+export type RoleSpec = z.infer<typeof RoleSpec>;
+
+/** How a value is taken from a step's output into `steps.<id>.outputs.<name>`. */
+export const CaptureSpec = z
+  .strictObject({
+    from: z.enum(['stdout', 'stderr']).default('stdout'),
+    regex: z.string().optional().describe('first match; `group` picks a capture group (default 1, or 0 when none)'),
+    group: z.union([z.number().int().min(0), z.string()]).optional(),
+    lines: z.boolean().optional().describe('a list of the non-empty lines'),
+    json: z.boolean().optional().describe('parsed JSON; `path` picks a dotted path inside it'),
+    path: z.string().optional(),
+  })
+  .superRefine((capture, ctx) => {
+    const modes = (['regex', 'lines', 'json'] as const).filter((mode) => capture[mode] !== undefined && capture[mode] !== false);
+    if (modes.length > 1) {
+      ctx.addIssue({ code: 'custom', message: `choose one of regex, lines, json (found ${modes.join(' and ')})` });
+    }
+    if (capture.regex !== undefined) {
+      try {
+        new RegExp(capture.regex, 'u');
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', path: ['regex'], message: `not a valid regular expression: ${(error as Error).message}` });
+      }
+    }
+    if (capture.path !== undefined && !capture.json) ctx.addIssue({ code: 'custom', path: ['path'], message: '`path` needs `json: true`' });
+    if (capture.group !== undefined && capture.regex === undefined) ctx.addIssue({ code: 'custom', path: ['group'], message: '`group` needs `regex`' });
+  });
+export type CaptureSpec = z.infer<typeof CaptureSpec>;
+
+export const KubectlExec = z
+  .strictObject({
+    namespace: Template.optional().describe('defaults to the site kube.namespace'),
+    pod: Template.optional(),
+    selector: Template.optional().describe('label selector resolving to one Running pod (or every match with pods: all)'),
+    container: Template.optional(),
+    pods: z.enum(['one', 'all']).default('one'),
+    shell: z.enum(['sh', 'bash']).default('sh'),
+  })
+  .superRefine((exec, ctx) => {
+    if ((exec.pod === undefined) === (exec.selector === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'give exactly one of `pod` or `selector`' });
+    }
+  });
+
+/** A kubectl step: plain argv (`args`) or a script run inside a pod (`exec` + `run`). */
+export const KubectlSpec = z
+  .strictObject({
+    args: z.array(Template).min(1).optional().describe('kubectl argv without "kubectl"; no shell'),
+    exec: KubectlExec.optional(),
+    run: Template.optional().describe('script sent on stdin to the container shell (with exec)'),
+  })
+  .superRefine((kubectl, ctx) => {
+    if ((kubectl.args === undefined) === (kubectl.exec === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'give exactly one of `args` or `exec`' });
+    }
+    if (kubectl.exec !== undefined && kubectl.run === undefined) ctx.addIssue({ code: 'custom', path: ['run'], message: '`exec` needs a `run` script' });
+    if (kubectl.args !== undefined && kubectl.run !== undefined) ctx.addIssue({ code: 'custom', path: ['run'], message: '`run` goes with `exec`, not with `args`' });
+  });
+export type KubectlSpec = z.infer<typeof KubectlSpec>;
+
+export const RecordSpec = z.strictObject({
+  name: Identifier,
+  prompt: z.string(),
+  pattern: z.string().optional(),
+  secret: z.boolean().default(false),
+});
+
+/** A step a person performs: instructions, a checklist to tick, values to record. */
+export const ManualSpec = z.strictObject({
+  instructions: Template,
+  checklist: z.array(Template).default([]),
+  record: z.array(RecordSpec).default([]),
+});
+export type ManualSpec = z.infer<typeof ManualSpec>;
+
+export const STEP_KINDS = ['run', 'kubectl', 'manual'] as const;
+
+/** One step of a runbook. Exactly one of `run`, `kubectl`, `manual`. */
+export const StepSpec = z
+  .strictObject({
+    id: Name,
+    title: z.string().optional(),
+    description: z.string().optional(),
+    on: z.string().optional().describe('a role (fan-out over its hosts) or `local`'),
+    strategy: z.enum(['parallel', 'serial']).default('parallel'),
+    maxParallel: z.number().int().min(1).optional(),
+    timeout: Duration.optional(),
+    retries: z.strictObject({ count: z.number().int().min(0).max(100), delay: Duration.default('0s') }).optional(),
+    detach: z.boolean().default(false),
+    readonly: z.boolean().optional().describe('changes nothing; runs during a rehearsal. kubectl get-like verbs default to true'),
+    idempotent: z.boolean().default(false),
+    destructive: z.boolean().default(false),
+    confirm: z.strictObject({ phrase: Template.optional(), message: Template.optional() }).optional(),
+    when: z.union([Template, z.boolean()]).optional(),
+    foreach: z.union([Template, z.array(z.union([z.string(), z.number()]))]).optional(),
+    run: Template.optional(),
+    shell: z.enum(['bash', 'sh']).default('bash'),
+    kubectl: KubectlSpec.optional(),
+    manual: ManualSpec.optional(),
+    capture: z.record(Identifier, CaptureSpec).default({}),
+    expect: z.strictObject({ exitCodes: z.array(z.number().int().min(0).max(255)).min(1) }).default({ exitCodes: [0] }),
+    onFailure: z.enum(['ask', 'abort', 'continue']).default('ask'),
+  })
+  .superRefine((step, ctx) => {
+    const kinds = STEP_KINDS.filter((kind) => step[kind] !== undefined);
+    if (kinds.length === 0) ctx.addIssue({ code: 'custom', message: 'a step needs exactly one of `run`, `kubectl` or `manual` (found none)' });
+    if (kinds.length > 1) ctx.addIssue({ code: 'custom', path: [kinds[1]!], message: `a step has exactly one of \`run\`, \`kubectl\` or \`manual\` (found ${kinds.map((k) => `\`${k}\``).join(' and ')})` });
+    if (step.manual !== undefined && step.on !== undefined && step.on !== 'local') {
+      ctx.addIssue({ code: 'custom', path: ['on'], message: 'a manual step is done by the operator; it has no `on`' });
+    }
+    if (step.kubectl !== undefined && step.on !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['on'], message: 'kubectl steps run where the site\'s `kube.via` says; remove `on`' });
+    }
+    if (step.confirm !== undefined && !step.destructive && step.manual === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['confirm'], message: '`confirm` applies to destructive steps; add `destructive: true`' });
+    }
+    if (step.maxParallel !== undefined && step.strategy === 'serial') {
+      ctx.addIssue({ code: 'custom', path: ['maxParallel'], message: '`maxParallel` applies to `strategy: parallel`' });
+    }
+  });
+export type StepSpec = z.infer<typeof StepSpec>;
+
+/** A runbook file: what to do, step by step. */
+export const RunbookSchema = z.strictObject({
+  apiVersion: z.literal('fieldbook/v1'),
+  kind: z.literal('Runbook'),
+  metadata: z.strictObject({
+    name: Name,
+    title: z.string().min(1),
+    description: z.string().optional(),
+    version: z.string().optional(),
+    source: z.string().optional().describe('where the procedure comes from'),
+  }),
+  params: z.record(Identifier, ParamSpec).default({}),
+  roles: z.record(Identifier, RoleSpec).default({}),
+  steps: z.array(StepSpec).min(1),
+});
+export type Runbook = z.infer<typeof RunbookSchema>;

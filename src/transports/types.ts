@@ -1,0 +1,83 @@
+/**
+ * The one interface every transport (local, ssh, kubectl) implements. The engine hands it a resolved command
+ * and gets back streamed output and an outcome; it never learns how the bytes travelled.
+ */
+
+/**
+ * What to run: a script sent on stdin to a shell (never in argv), an argv executed without a shell, or a
+ * kubectl invocation (the kubectl transport turns it into kubectl's argv and, for exec, a script on stdin).
+ */
+export type Command =
+  | { kind: 'script'; script: string; shell: 'bash' | 'sh' }
+  | { kind: 'argv'; argv: readonly string[] }
+  | { kind: 'kubectl'; kube: KubeSettings; args: readonly string[] }
+  | { kind: 'kubectl-exec'; kube: KubeSettings; exec: KubeExecTarget; script: string };
+
+/** The site's kube settings, applied to every kubectl invocation. */
+export interface KubeSettings {
+  context?: string;
+  namespace?: string;
+  kubeconfig?: string;
+}
+
+/** Which container a kubectl exec enters. */
+export interface KubeExecTarget {
+  namespace?: string;
+  pod?: string;
+  selector?: string;
+  container?: string;
+  shell: 'sh' | 'bash';
+}
+
+/** Where to run it. `local` is the operator's machine; `host` is a site host reached over SSH. */
+export type Target =
+  | { kind: 'local' }
+  | { kind: 'host'; host: HostTarget };
+
+/** A site host as the transport needs it: everything resolved from the site file and ~/.ssh/config. */
+export interface HostTarget {
+  name: string;
+  address: string;
+  port?: number;
+  user?: string;
+  identityFile?: string;
+  /** Chain of jump hosts, outermost first. */
+  jump?: HostTarget[];
+  become?: 'sudo';
+}
+
+export interface ExecRequest {
+  target: Target;
+  command: Command;
+  /** Extra environment for the process (local) or exported before the script (remote). Never secrets. */
+  env?: Readonly<Record<string, string>>;
+  cwd?: string;
+  /** Kill the process after this many milliseconds; the outcome is then `timeout`. */
+  timeoutMs?: number;
+  /** Aborting cancels the process; the outcome is then `cancelled`. */
+  signal?: AbortSignal;
+  onStdout: (chunk: Buffer) => void;
+  onStderr: (chunk: Buffer) => void;
+}
+
+/**
+ * How an execution ended. `unknown` means the transport cannot tell whether the command finished or what it
+ * returned (a dropped connection, a missing exit status): never treat it as success.
+ */
+export type ExecOutcome =
+  | { kind: 'exited'; exitCode: number }
+  | { kind: 'signalled'; signal: string }
+  | { kind: 'timeout' }
+  | { kind: 'cancelled' }
+  | { kind: 'unknown'; reason: string };
+
+export interface ExecResult {
+  outcome: ExecOutcome;
+  durationMs: number;
+}
+
+export interface Transport {
+  exec(request: ExecRequest): Promise<ExecResult>;
+  /** Close connections held open for reuse. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,126 @@
+import type { Issue } from '../errors.js';
+import type { Runbook, StepSpec } from '../schema/runbook.js';
+import type { Site } from '../schema/site.js';
+import type { YamlSource } from '../schema/yaml-doc.js';
+import { collectPaths, parseTemplate, checkScriptTemplate, TemplateError, type PathRef } from '../template/index.js';
+import { didYouMean } from '../template/did-you-mean.js';
+import { pathIssue, templateIssue } from './locate-template.js';
+import { declaredOutputs, stepIndex, templateFields, type TemplateField } from './template-fields.js';
+
+const ROOTS = ['params', 'host', 'site', 'run', 'item', 'steps'];
+const HOST_KEYS = ['name', 'address', 'port', 'user', 'vars'];
+const SITE_KEYS = ['name'];
+const RUN_KEYS = ['id', 'mode'];
+const STEP_KEYS = ['outputs', 'hosts', 'status'];
+
+const hint = (word: string, candidates: Iterable<string>) => {
+  const match = didYouMean(word, [...candidates]);
+  return match ? ` (did you mean "${match}"?)` : '';
+};
+
+/** Every problem of a runbook that its schema cannot see: duplicate ids, unknown roles, bad `${{ }}` references. */
+export function checkRunbook(runbook: Runbook, source: YamlSource, site?: Site): Issue[] {
+  const issues: Issue[] = [];
+  const seen = new Map<string, number>();
+  runbook.steps.forEach((step, i) => {
+    const first = seen.get(step.id);
+    if (first !== undefined) {
+      issues.push(pathIssue(source, ['steps', i, 'id'], `duplicate step id "${step.id}" (first used by steps[${first}])`, 1));
+    } else seen.set(step.id, i);
+    if (step.on !== undefined && step.on !== 'local' && !(step.on in runbook.roles)) {
+      issues.push(pathIssue(source, ['steps', i, 'on'], `unknown role "${step.on}"${hint(step.on, Object.keys(runbook.roles))}; declare it under roles or use "local"`));
+    }
+    for (const field of templateFields(step, i)) issues.push(...checkField(runbook, source, step, i, field, site));
+  });
+  return issues;
+}
+
+function checkField(runbook: Runbook, source: YamlSource, step: StepSpec, index: number, field: TemplateField, site?: Site): Issue[] {
+  const issues: Issue[] = [];
+  const report = (offset: number, message: string) => issues.push(templateIssue(source, field.path, field.text, offset, message));
+  let segments;
+  try {
+    segments = parseTemplate(field.text);
+  } catch (error) {
+    if (error instanceof TemplateError) return [templateIssue(source, field.path, field.text, error.offset, error.message)];
+    throw error;
+  }
+  if (field.use === 'script') for (const error of checkScriptTemplate(field.text)) report(error.offset, error.message);
+  for (const segment of segments) {
+    if (segment.kind !== 'expr') continue;
+    for (const ref of collectPaths(segment.expr)) {
+      const problem = checkReference(runbook, step, index, field, ref, site);
+      if (problem) report(segment.offset, problem);
+    }
+  }
+  return issues;
+}
+
+function checkReference(runbook: Runbook, step: StepSpec, index: number, field: TemplateField, ref: PathRef, site?: Site): string | undefined {
+  const [root = '', first, ...rest] = ref.segments;
+  const name = ref.segments.join('.');
+  switch (root) {
+    case 'params':
+      if (first === undefined) return '"params" needs a param name, like params.registry';
+      if (!(first in runbook.params)) return `unknown param "${first}"${hint(first, Object.keys(runbook.params))}`;
+      return rest.length ? `params.${first} has no fields; use params.${first}` : undefined;
+    case 'host':
+      return checkHostRef(runbook, step, first, rest, site);
+    case 'site':
+      return first !== undefined && SITE_KEYS.includes(first) && rest.length === 0 ? undefined : `unknown "${name}"; the site offers ${SITE_KEYS.map((k) => `site.${k}`).join(', ')}`;
+    case 'run':
+      return first !== undefined && RUN_KEYS.includes(first) && rest.length === 0 ? undefined : `unknown "${name}"; the run offers ${RUN_KEYS.map((k) => `run.${k}`).join(', ')}`;
+    case 'item':
+      if (step.foreach === undefined) return '"item" is only defined in a step with `foreach`';
+      if (field.use === 'list') return '"item" cannot be used in `foreach` itself';
+      return undefined;
+    case 'steps':
+      return checkStepRef(runbook, index, ref.segments.slice(1), site);
+    default:
+      return `unknown name "${root}"${hint(root, ROOTS)}; expressions start with ${ROOTS.join(', ')}`;
+  }
+}
+
+function checkHostRef(runbook: Runbook, step: StepSpec, key: string | undefined, rest: string[], site?: Site): string | undefined {
+  if (step.on === undefined || step.on === 'local') return '"host" is only defined in steps that run `on` a role';
+  if (key === undefined || !HOST_KEYS.includes(key)) return `unknown "host.${key ?? ''}"${hint(key ?? '', HOST_KEYS)}; a host offers ${HOST_KEYS.map((k) => `host.${k}`).join(', ')}`;
+  if (key !== 'vars') return rest.length ? `host.${key} has no fields` : undefined;
+  const variable = rest[0];
+  if (variable === undefined || rest.length > 1) return 'use host.vars.<name>';
+  if (!site) return undefined;
+  const hosts = site.roles[step.on] ?? [];
+  const lacking = hosts.filter((h) => site.hosts[h] && !(variable in site.hosts[h].vars));
+  if (lacking.length === 0) return undefined;
+  const known = new Set(hosts.flatMap((h) => Object.keys(site.hosts[h]?.vars ?? {})));
+  return `host.vars.${variable} is not set for host${lacking.length > 1 ? 's' : ''} ${lacking.map((h) => `"${h}"`).join(', ')} of role "${step.on}"${hint(variable, known)}`;
+}
+
+function checkStepRef(runbook: Runbook, index: number, segments: string[], site?: Site): string | undefined {
+  const [id, section, ...rest] = segments;
+  const ids = stepIndex(runbook);
+  if (id === undefined) return '"steps" needs a step id, like steps.backup-minio.outputs.size';
+  const target = ids.get(id);
+  if (target === undefined) return `unknown step "${id}"${hint(id, ids.keys())}`;
+  if (target === index) return `step "${id}" cannot use its own outputs`;
+  if (target > index) return `steps.${id} is used before it runs (step "${id}" is steps[${target}], this is steps[${index}])`;
+  const producer = runbook.steps[target]!;
+  const outputs = declaredOutputs(producer);
+  if (section === undefined || !STEP_KEYS.includes(section)) return `unknown "steps.${id}.${section ?? ''}"${hint(section ?? '', STEP_KEYS)}; use steps.${id}.outputs.<name>`;
+  if (section === 'status') return rest.length ? `steps.${id}.status has no fields` : undefined;
+  let output = rest[0];
+  if (section === 'hosts') {
+    const host = rest[0];
+    if (producer.on === undefined || producer.on === 'local') return `step "${id}" does not run on a role's hosts; use steps.${id}.outputs.<name>`;
+    const roleHosts = site?.roles[producer.on];
+    if (host !== undefined && roleHosts && !roleHosts.includes(host)) return `host "${host}" is not in role "${producer.on}"${hint(host, roleHosts)}`;
+    if (rest[1] !== 'outputs') return `use steps.${id}.hosts.<host>.outputs.<name>`;
+    output = rest[2];
+  }
+  if (output === undefined) return `steps.${id}.outputs needs an output name${outputs.length ? `: ${outputs.join(', ')}` : ''}`;
+  if (!outputs.includes(output)) {
+    return outputs.length === 0
+      ? `step "${id}" has no outputs; add a \`capture\` to it`
+      : `step "${id}" has no output "${output}"${hint(output, outputs)}; it has ${outputs.join(', ')}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,306 @@
+// A Kubernetes API server for tests that the real kubectl talks to: discovery, read-only resources from fixtures,
+// exec over WebSocket (v5/v4) and SPDY into sandbox directories, RBAC denials and cut connections on demand.
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { ExecSession, type CutPlan, type ExecChannels, type ExecRecord } from './exec-session.js';
+import { acceptExecSpdy, negotiateSpdy, SPDY_PROTOCOLS } from './exec-spdy.js';
+import { acceptExecWebSocket, negotiateWebSocket, WS_V4, WS_V5 } from './exec-ws.js';
+import { renderKubeconfig } from './kubeconfig.js';
+import { loadFixtures, ObjectStore, type Fixture, type KubeObject } from './objects.js';
+import { badRequest, discovery, getResource, parseResourcePath, type Reply, type ResourcePath } from './resources.js';
+import { failure, forbidden, notFound } from './status.js';
+import { makeServerCert } from './tls.js';
+
+/** A (verb, resource) pair the test user is denied: `{ verb: 'list', resource: 'pods' }`, `{ verb: 'create', resource: 'pods/exec' }`. */
+export interface ForbidRule {
+  verb: string;
+  /** Plural, with subresource after a slash. */
+  resource: string;
+  /** Only in this namespace. @default every namespace */
+  namespace?: string;
+}
+
+export type ExecProtocol = typeof WS_V5 | typeof WS_V4 | 'spdy';
+
+export interface KubeApiOptions {
+  /** Resource types and their objects. @default every file in test/kube/fixtures */
+  fixtures?: Fixture[];
+  /** Objects added to the fixture of their apiVersion and kind. */
+  objects?: KubeObject[];
+  /** Name of the kubeconfig's context. @default 'global' */
+  context?: string;
+  /** The context's namespace. @default 'cpaas-system' */
+  namespace?: string;
+  /** Bearer token the server accepts. @default random */
+  token?: string;
+  /** User named in RBAC messages. @default 'system:serviceaccount:cpaas-system:fieldbook' */
+  user?: string;
+  /** Requests denied with 403 Forbidden. @default [] */
+  forbid?: ForbidRule[];
+  /** Sandbox of each pod as `namespace/name` → directory. @default `<dir>/pods/<namespace>/<name>`, created at start */
+  podDirs?: Record<string, string>;
+  /** Exec protocols accepted, WebSocket ones in preference order. @default ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'spdy'] */
+  execProtocols?: ExecProtocol[];
+  /** HTTPS with a throwaway CA in the kubeconfig; false serves plain HTTP. @default true */
+  tls?: boolean;
+  /** gitVersion served on /version. @default 'v1.32.0' */
+  version?: string;
+}
+
+/** One HTTP request as the server saw it. */
+export interface RequestRecord {
+  method: string;
+  path: string;
+  query: string;
+  accept?: string;
+  upgrade?: string;
+  protocols?: string;
+}
+
+export interface KubeApi {
+  /** `https://127.0.0.1:<port>`. */
+  url: string;
+  kubeconfigPath: string;
+  /** Temp dir holding the kubeconfig, certificates, `home/`, `cache/` and the pod sandboxes; removed by stop(). */
+  dir: string;
+  context: string;
+  namespace: string;
+  token: string;
+  requests: RequestRecord[];
+  execs: ExecRecord[];
+  /** Environment for a kubectl child: KUBECONFIG, KUBECACHEDIR and a HOME inside `dir`. */
+  env(): Record<string, string>;
+  /** The sandbox directory an exec into this pod runs in. */
+  podDir(namespace: string, name: string): string;
+  forbid(rule: ForbidRule): void;
+  /** The next exec has its connection destroyed (no status, no close frame) as `plan` says. */
+  cutNextExecAfter(plan: CutPlan): void;
+  stop(): Promise<void>;
+}
+
+function namespaceFixture(fixtures: Fixture[]): Fixture {
+  const names = new Set(['default', 'kube-system']);
+  for (const f of fixtures) for (const o of f.items) if (o.metadata.namespace !== undefined) names.add(o.metadata.namespace);
+  const items = [...names].sort().map((name) => ({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, creationTimestamp: '2026-01-01T00:00:00Z', labels: { 'kubernetes.io/metadata.name': name } },
+    status: { phase: 'Active' },
+  }));
+  return { resource: { group: '', version: 'v1', plural: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false, shortNames: ['ns'] }, items };
+}
+
+async function buildStore(options: KubeApiOptions): Promise<ObjectStore> {
+  const fixtures = structuredClone(options.fixtures ?? (await loadFixtures()));
+  for (const object of options.objects ?? []) {
+    const fixture = fixtures.find((f) => `${f.resource.group === '' ? '' : `${f.resource.group}/`}${f.resource.version}` === object.apiVersion && f.resource.kind === object.kind);
+    if (fixture === undefined) throw new Error(`no fixture serves ${object.apiVersion} ${object.kind} (object ${object.metadata.name})`);
+    fixture.items.push(object);
+  }
+  if (!fixtures.some((f) => f.resource.plural === 'namespaces' && f.resource.group === '')) fixtures.push(namespaceFixture(fixtures));
+  return new ObjectStore(fixtures);
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  const body = JSON.stringify(reply.body);
+  res.writeHead(reply.code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/** Writes an HTTP error response on a socket whose upgrade is refused. */
+function refuseUpgrade(socket: Duplex, reply: Reply): void {
+  const body = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+  const type = typeof reply.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json';
+  const reason = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[reply.code] ?? 'Error';
+  socket.end(`HTTP/1.1 ${reply.code} ${reason}\r\nContent-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+/** Starts the server on 127.0.0.1 and a free port, and writes its kubeconfig. */
+export async function startKubeApi(options: KubeApiOptions = {}): Promise<KubeApi> {
+  const dir = await mkdtemp(join(tmpdir(), 'fieldbook-kube-'));
+  const store = await buildStore(options);
+  const context = options.context ?? 'global';
+  const namespace = options.namespace ?? 'cpaas-system';
+  const token = options.token ?? randomBytes(16).toString('hex');
+  const user = options.user ?? 'system:serviceaccount:cpaas-system:fieldbook';
+  const rules = [...(options.forbid ?? [])];
+  const execProtocols = options.execProtocols ?? [WS_V5, WS_V4, 'spdy'];
+  const requests: RequestRecord[] = [];
+  const execs: ExecRecord[] = [];
+  const sessions = new Set<ExecSession>();
+  let nextCut: CutPlan | undefined;
+
+  const podDirs = new Map<string, string>();
+  for (const pod of store.pods()) {
+    const key = `${pod.metadata.namespace ?? ''}/${pod.metadata.name}`;
+    const podDir = options.podDirs?.[key] ?? join(dir, 'pods', pod.metadata.namespace ?? '', pod.metadata.name);
+    await mkdir(podDir, { recursive: true });
+    podDirs.set(key, podDir);
+  }
+  await mkdir(join(dir, 'home'), { recursive: true });
+
+  const isForbidden = (verb: string, resource: string, ns: string | undefined): boolean =>
+    rules.some((r) => r.verb === verb && r.resource === resource && (r.namespace === undefined || r.namespace === ns));
+
+  const denied = (verb: string, path: ResourcePath): Reply | undefined => {
+    const resource = path.subresource === undefined ? path.plural : `${path.plural}/${path.subresource}`;
+    if (!isForbidden(verb, resource, path.namespace)) return undefined;
+    const body = forbidden({ user, verb, group: path.group, resource, ...(path.namespace === undefined ? {} : { namespace: path.namespace }), ...(path.name === undefined ? {} : { name: path.name }) });
+    return { code: 403, body };
+  };
+
+  const authenticated = (req: IncomingMessage): boolean => req.headers.authorization === `Bearer ${token}`;
+  const unauthorized: Reply = { code: 401, body: failure(401, 'Unauthorized', 'Unauthorized') };
+
+  const record = (req: IncomingMessage): URL => {
+    const url = new URL(req.url ?? '/', 'http://placeholder');
+    const { accept, upgrade } = req.headers;
+    const protocols = req.headers['sec-websocket-protocol'] ?? req.headers['x-stream-protocol-version'];
+    requests.push({
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.search,
+      ...(accept === undefined ? {} : { accept }),
+      ...(upgrade === undefined ? {} : { upgrade }),
+      ...(protocols === undefined ? {} : { protocols: Array.isArray(protocols) ? protocols.join(', ') : protocols }),
+    });
+    return url;
+  };
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = record(req);
+    if (!authenticated(req)) return send(res, unauthorized);
+    const path = parseResourcePath(url.pathname);
+    if (path?.subresource === 'exec') return send(res, { code: 400, body: badRequest('Upgrade request required') });
+    if (req.method !== 'GET') {
+      return send(res, { code: 405, body: failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource') });
+    }
+    const found = discovery(store, url.pathname, address(), options.version ?? 'v1.32.0');
+    if (found) return send(res, found);
+    if (path === undefined) return send(res, { code: 404, body: failure(404, 'NotFound', 'the server could not find the requested resource') });
+    const watching = url.searchParams.get('watch') === 'true';
+    return send(res, denied(path.name === undefined ? (watching ? 'watch' : 'list') : 'get', path) ?? getResource(store, path, url.searchParams, req.headers.accept));
+  };
+
+  /** Checks an exec request; returns what to run or the error reply. */
+  const execTarget = (path: ResourcePath, query: URLSearchParams): Reply | { pod: KubeObject; container: string; command: string[] } => {
+    const refused = denied('create', path);
+    if (refused) return refused;
+    const pod = path.namespace === undefined ? undefined : store.pod(path.namespace, path.name ?? '');
+    if (pod === undefined) return { code: 404, body: notFound({ group: '', plural: 'pods' }, path.name ?? '') };
+    const containers = ((pod['spec'] as { containers?: Array<{ name: string }> } | undefined)?.containers ?? []).map((c) => c.name);
+    const container = query.get('container') ?? (containers.length === 1 ? containers[0] : undefined);
+    if (container === undefined) {
+      return { code: 400, body: badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${containers.join(' ')}]`) };
+    }
+    if (!containers.includes(container)) return { code: 400, body: badRequest(`container ${container} is not valid for pod ${pod.metadata.name}`) };
+    const command = query.getAll('command');
+    if (command.length === 0) return { code: 400, body: badRequest('you must specify at least one command for the container') };
+    const phase = (pod['status'] as { phase?: string } | undefined)?.phase;
+    if (phase === 'Succeeded' || phase === 'Failed') {
+      return { code: 400, body: badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`) };
+    }
+    return { pod, container, command };
+  };
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on('error', () => {});
+    const url = record(req);
+    if (!authenticated(req)) return refuseUpgrade(socket, unauthorized);
+    const path = parseResourcePath(url.pathname);
+    if (path?.subresource !== 'exec' || path.group !== '' || path.plural !== 'pods') {
+      return refuseUpgrade(socket, { code: 404, body: failure(404, 'NotFound', 'the server could not find the requested resource') });
+    }
+    const target = execTarget(path, url.searchParams);
+    if ('code' in target) return refuseUpgrade(socket, target);
+    const kind = (req.headers.upgrade ?? '').toLowerCase();
+    const wsProtocol = kind === 'websocket' ? negotiateWebSocket(req, execProtocols.filter((p) => p !== 'spdy')) : undefined;
+    const spdyProtocol = kind === 'spdy/3.1' && execProtocols.includes('spdy') ? negotiateSpdy(req) : undefined;
+    if (wsProtocol === undefined && spdyProtocol === undefined) {
+      const offered = req.headers['sec-websocket-protocol'] ?? req.headers['x-stream-protocol-version'] ?? '';
+      return refuseUpgrade(socket, { code: 400, body: `unable to upgrade: requested protocol(s) are not supported: [${String(offered)}]; supports [${execProtocols.join(' ')}]` });
+    }
+    const { pod, container, command } = target;
+    const ns = pod.metadata.namespace ?? '';
+    const entry: ExecRecord = {
+      namespace: ns,
+      pod: pod.metadata.name,
+      container,
+      command,
+      protocol: wsProtocol ?? `SPDY/3.1+${spdyProtocol ?? ''}`,
+      exitCode: null,
+      cut: false,
+      stdoutBytes: 0,
+      stdinBytes: 0,
+    };
+    execs.push(entry);
+    const cut = nextCut;
+    nextCut = undefined;
+    const cwd = podDirs.get(`${ns}/${pod.metadata.name}`) ?? dir;
+    const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: cwd, HOSTNAME: pod.metadata.name, POD_NAMESPACE: ns, CONTAINER_NAME: container };
+    const start = (channels: ExecChannels): ExecSession => {
+      const session = new ExecSession({ record: entry, cwd, env, channels, ...(cut ? { cut } : {}) });
+      sessions.add(session);
+      socket.on('close', () => sessions.delete(session));
+      return session;
+    };
+    if (wsProtocol !== undefined) acceptExecWebSocket(req, socket, head, wsProtocol, start);
+    else acceptExecSpdy(socket, head, spdyProtocol ?? SPDY_PROTOCOLS[0], start);
+  };
+
+  let server: Server;
+  let scheme = 'http';
+  let caPem: string | undefined;
+  if (options.tls ?? true) {
+    const cert = await makeServerCert(dir);
+    caPem = cert.caPem;
+    scheme = 'https';
+    server = createHttpsServer({ cert: cert.certPem, key: cert.keyPem }, onRequest);
+  } else {
+    server = createHttpServer(onRequest);
+  }
+  server.on('upgrade', onUpgrade);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  function address(): string {
+    return `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+  const url = `${scheme}://${address()}`;
+  const kubeconfigPath = join(dir, 'kubeconfig');
+  await writeFile(kubeconfigPath, renderKubeconfig({ server: url, token, context, namespace, ...(caPem === undefined ? {} : { caPem }) }), { mode: 0o600 });
+
+  return {
+    url,
+    kubeconfigPath,
+    dir,
+    context,
+    namespace,
+    token,
+    requests,
+    execs,
+    env: () => ({ KUBECONFIG: kubeconfigPath, KUBECACHEDIR: join(dir, 'cache'), HOME: join(dir, 'home') }),
+    podDir: (ns, name) => {
+      const found = podDirs.get(`${ns}/${name}`);
+      if (found === undefined) throw new Error(`no pod ${ns}/${name} in the fixtures`);
+      return found;
+    },
+    forbid: (rule) => void rules.push(rule),
+    cutNextExecAfter: (plan) => {
+      nextCut = plan;
+    },
+    stop: async () => {
+      for (const session of sessions) session.abandon();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

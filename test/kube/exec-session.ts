@@ -1,0 +1,129 @@
+// One `kubectl exec`: the requested command run as a real process in the pod's sandbox directory, its output
+// handed to a stream protocol (WebSocket or SPDY), and the injected faults that cut the connection.
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { execExitStatus } from './status.js';
+
+/** What a stream protocol offers to an exec session. */
+export interface ExecChannels {
+  stdout(chunk: Buffer): void;
+  stderr(chunk: Buffer): void;
+  /** Sends the status on the error channel and closes the connection cleanly. */
+  finish(status: Record<string, unknown>): void;
+  /** Drops the connection without a status or a close handshake (a cut cable, a killed proxy). */
+  destroy(): void;
+}
+
+/** Where to cut an exec's connection. */
+export interface CutPlan {
+  /** Forward this many bytes of stdout, then destroy the socket. */
+  afterStdoutBytes?: number;
+  /** Destroy the socket this long after the exec started. */
+  afterMs?: number;
+}
+
+/** What happened to one exec, for assertions. */
+export interface ExecRecord {
+  namespace: string;
+  pod: string;
+  container: string;
+  command: string[];
+  /** `v5.channel.k8s.io`, `v4.channel.k8s.io`, or `SPDY/3.1+v4.channel.k8s.io`. */
+  protocol: string;
+  /** Exit code of the process; null while it runs, when it was killed by a cut, or could not start. */
+  exitCode: number | null;
+  cut: boolean;
+  stdoutBytes: number;
+  stdinBytes: number;
+}
+
+export interface ExecSessionOptions {
+  record: ExecRecord;
+  cwd: string;
+  env: Record<string, string>;
+  channels: ExecChannels;
+  cut?: CutPlan;
+}
+
+/** Runs the command at once; the protocol feeds stdin through `stdin()` / `endStdin()`. */
+export class ExecSession {
+  private readonly child;
+  private readonly opts: ExecSessionOptions;
+  private timer: NodeJS.Timeout | undefined;
+  private over = false;
+
+  constructor(opts: ExecSessionOptions) {
+    this.opts = opts;
+    const [file = 'sh', ...args] = opts.record.command;
+    this.child = spawn(file, args, { cwd: opts.cwd, env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stdin.on('error', () => {}); // EPIPE when the command does not read its stdin
+    this.child.stdout.on('data', (chunk: Buffer) => this.onStdout(chunk));
+    this.child.stderr.on('data', (chunk: Buffer) => {
+      if (!this.over) opts.channels.stderr(chunk);
+    });
+    this.child.on('error', (error: NodeJS.ErrnoException) => this.onSpawnError(error));
+    this.child.on('close', (code, signal) => this.onClose(code, signal));
+    if (opts.cut?.afterMs !== undefined) this.timer = setTimeout(() => this.cut(), opts.cut.afterMs);
+  }
+
+  stdin(chunk: Buffer): void {
+    this.opts.record.stdinBytes += chunk.length;
+    if (!this.child.stdin.destroyed) this.child.stdin.write(chunk);
+  }
+
+  endStdin(): void {
+    if (!this.child.stdin.destroyed) this.child.stdin.end();
+  }
+
+  /** The client went away: stop the process. */
+  abandon(): void {
+    if (this.over) return;
+    this.over = true;
+    clearTimeout(this.timer);
+    this.child.kill('SIGKILL');
+  }
+
+  private onStdout(chunk: Buffer): void {
+    if (this.over) return;
+    const limit = this.opts.cut?.afterStdoutBytes;
+    const record = this.opts.record;
+    if (limit !== undefined && record.stdoutBytes + chunk.length >= limit) {
+      const head = chunk.subarray(0, limit - record.stdoutBytes);
+      record.stdoutBytes += head.length;
+      if (head.length > 0) this.opts.channels.stdout(head);
+      // Let the head reach the socket before dropping it, as a connection cut mid-stream would.
+      setTimeout(() => this.cut(), 50);
+      this.over = true;
+      return;
+    }
+    record.stdoutBytes += chunk.length;
+    this.opts.channels.stdout(chunk);
+  }
+
+  private cut(): void {
+    this.over = true;
+    clearTimeout(this.timer);
+    this.opts.record.cut = true;
+    this.child.kill('SIGKILL');
+    this.opts.channels.destroy();
+  }
+
+  private onSpawnError(error: NodeJS.ErrnoException): void {
+    if (this.over) return;
+    this.over = true;
+    clearTimeout(this.timer);
+    const file = this.opts.record.command[0] ?? '';
+    const why = error.code === 'ENOENT' ? `exec: "${file}": executable file not found in $PATH` : error.message;
+    const message = `Internal error occurred: error executing command in container: failed to exec in container: OCI runtime exec failed: exec failed: unable to start container process: ${why}: unknown`;
+    this.opts.channels.finish({ metadata: {}, status: 'Failure', message, reason: 'InternalError', details: { causes: [{ message }] }, code: 500 });
+  }
+
+  private onClose(code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.over) return;
+    this.over = true;
+    clearTimeout(this.timer);
+    const exitCode = code ?? 128 + (signal === null ? 0 : constants.signals[signal]);
+    this.opts.record.exitCode = exitCode;
+    this.opts.channels.finish(execExitStatus(this.opts.record.command, exitCode));
+  }
+}

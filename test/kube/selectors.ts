@@ -1,0 +1,82 @@
+// Label and field selectors as the API server evaluates them (`?labelSelector=app=minio,tier in (a,b)`).
+
+type Requirement =
+  | { op: 'eq' | 'neq'; key: string; value: string }
+  | { op: 'in' | 'notin'; key: string; values: string[] }
+  | { op: 'exists' | 'notexists'; key: string };
+
+/** Splits on commas that are not inside `( )`. */
+function splitTerms(selector: string): string[] {
+  const terms: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of selector) {
+    if (ch === '(') depth += 1;
+    if (ch === ')') depth -= 1;
+    if (ch === ',' && depth === 0) {
+      terms.push(current);
+      current = '';
+    } else {
+      current += ch;
+    }
+  }
+  terms.push(current);
+  return terms.map((t) => t.trim()).filter((t) => t !== '');
+}
+
+function parseTerm(term: string): Requirement {
+  const set = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(term);
+  if (set) {
+    const values = set[3]!.split(',').map((v) => v.trim()).filter((v) => v !== '');
+    return { op: set[2] === 'in' ? 'in' : 'notin', key: set[1]!, values };
+  }
+  const cmp = /^([^!=\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(term);
+  if (cmp) return { op: cmp[2] === '!=' ? 'neq' : 'eq', key: cmp[1]!, value: cmp[3]! };
+  if (/^![^!=\s()]+$/.test(term)) return { op: 'notexists', key: term.slice(1) };
+  if (/^[^!=\s()]+$/.test(term)) return { op: 'exists', key: term };
+  throw new Error(`unable to parse requirement: ${JSON.stringify(term)}`);
+}
+
+/** Parses a selector; throws with the API server's wording on a malformed one. */
+export function parseSelector(selector: string): Requirement[] {
+  return splitTerms(selector).map(parseTerm);
+}
+
+function matches(req: Requirement, get: (key: string) => string | undefined): boolean {
+  const actual = get(req.key);
+  switch (req.op) {
+    case 'eq':
+      return actual === req.value;
+    case 'neq':
+      return actual !== req.value;
+    case 'in':
+      return actual !== undefined && req.values.includes(actual);
+    case 'notin':
+      return actual === undefined || !req.values.includes(actual);
+    case 'exists':
+      return actual !== undefined;
+    case 'notexists':
+      return actual === undefined;
+  }
+}
+
+/** True when `labels` satisfy every requirement of the label selector. */
+export function matchesLabels(selector: string, labels: Record<string, string> | undefined): boolean {
+  return parseSelector(selector).every((req) => matches(req, (key) => labels?.[key]));
+}
+
+/** True when the object satisfies a field selector such as `metadata.name=minio-0,status.phase!=Failed`. */
+export function matchesFields(selector: string, object: unknown): boolean {
+  return parseSelector(selector).every((req) => matches(req, (path) => fieldValue(object, path)));
+}
+
+/** Reads a dotted path (`status.phase`) from an object, as a string. */
+export function fieldValue(object: unknown, path: string): string | undefined {
+  let current: unknown = object;
+  for (const part of path.replace(/^\./, '').split('.')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  if (current === undefined || current === null) return undefined;
+  return typeof current === 'string' ? current : JSON.stringify(current);
+}
