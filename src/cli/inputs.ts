@@ -124,6 +124,6 @@ export async function collectParams(
 export async function planFromFlags(inputs: Inputs & { site: Loaded<Site> }, flags: ParamFlags, io: { env: NodeJS.ProcessEnv; cwd: string }): Promise<Plan> {
   const { params, missingSecrets } = await collectParams(inputs.runbook.value, inputs.site.value, flags, io.env, io.cwd);
   // A plan shows secrets as **** anyway, so a missing one is shown as such rather than refused.
-  for (const problem of missingSecrets) params[problem.name] = { value: '', source: 'env', secret: true };
+  for (const problem of missingSecrets) params[problem.name] = { value: '', source: 'not set', secret: true };
   return buildPlan(inputs.runbook.value, inputs.site.value, params);
 }

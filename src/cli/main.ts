@@ -1,21 +1,19 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { commandHelp, parseCommandArgs, type CommandSpec } from './command.js';
 import { planCommand } from './commands/plan.js';
+import { resumeCommand } from './commands/resume.js';
+import { runCommand } from './commands/run.js';
+import { runsCommand } from './commands/runs.js';
+import { showCommand } from './commands/show.js';
+import { unlockCommand } from './commands/unlock.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
 import { describeError, EXIT } from './exit-codes.js';
-import { PACKAGE_ROOT } from './inputs.js';
+import { version } from './version.js';
 import { processIO, println, type CliIO } from './io.js';
 import { didYouMean } from '../template/did-you-mean.js';
 
 // Each command's option types differ; the table only needs the common shape.
-const COMMANDS = [validateCommand, planCommand, schemaCommand] as unknown as CommandSpec[];
-
-/** The package version, read once from package.json. */
-export function version(): string {
-  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-}
+const COMMANDS = [validateCommand, planCommand, runCommand, resumeCommand, runsCommand, showCommand, unlockCommand, schemaCommand] as unknown as CommandSpec[];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

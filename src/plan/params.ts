@@ -2,7 +2,7 @@ import type { ParamValue } from '../schema/common.js';
 import type { ParamSpec, Runbook } from '../schema/runbook.js';
 
 /** Where a param's value came from, for the plan and the journal. */
-export type ParamSource = 'param' | 'params-file' | 'site' | 'default' | 'env' | 'prompt' | 'run';
+export type ParamSource = 'param' | 'params-file' | 'site' | 'default' | 'env' | 'prompt' | 'run' | 'not set';
 
 export interface ResolvedParam {
   value: ParamValue;
@@ -102,6 +102,7 @@ function describeSource(name: string, source: ParamSource, fileName?: string): s
       return secretEnvHint(name);
     case 'prompt':
     case 'run':
+    case 'not set':
       return name;
   }
 }

@@ -1,6 +1,7 @@
 import type { StepSpec } from '../schema/runbook.js';
 import type { Site } from '../schema/site.js';
 import { renderArg, renderScript, renderText, shellQuote, type Value } from '../template/index.js';
+import { kubeFlags } from '../transports/kubectl-argv.js';
 import type { Command, KubeSettings } from '../transports/types.js';
 
 /** The command one execution of a step runs, with every `${{ }}` expanded in `scope`. Manual steps have none. */
@@ -30,16 +31,6 @@ export function kubeSettings(site: Site): KubeSettings {
 export function renderManual(step: StepSpec, scope: Record<string, Value>): { instructions: string; checklist: string[] } | undefined {
   if (!step.manual) return undefined;
   return { instructions: renderText(step.manual.instructions, scope), checklist: step.manual.checklist.map((item) => renderText(item, scope)) };
-}
-
-/** kubectl's global flags for the site's settings. */
-export function kubeFlags(kube: KubeSettings, namespace?: string): string[] {
-  const flags: string[] = [];
-  if (kube.kubeconfig) flags.push('--kubeconfig', kube.kubeconfig);
-  if (kube.context) flags.push('--context', kube.context);
-  const ns = namespace ?? kube.namespace;
-  if (ns) flags.push('--namespace', ns);
-  return flags;
 }
 
 /** A command as a person would type it (scripts shown whole, argv shell-quoted where needed). */

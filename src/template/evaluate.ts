@@ -71,7 +71,7 @@ function lookup(segments: string[], offset: number, scope: Scope): Value {
     const parent = segments.slice(0, i).join('.');
     if (Array.isArray(current)) {
       const index = /^[0-9]+$/.test(segment) ? Number(segment) : -1;
-      const item = current[index];
+      const item: Value | undefined = current[index];
       if (item === undefined) {
         const size = `it has ${current.length} item${current.length === 1 ? '' : 's'}`;
         throw new TemplateError(`unknown reference "${path}": ${parent} is a list and ${size}`, offset);

@@ -1,0 +1,89 @@
+import { resolve } from 'node:path';
+import { UsageError } from '../../errors.js';
+import { JOURNAL_VERSION, type JournalEvent } from '../../journal/events.js';
+import { createRunDir, defaultRunsDir, newRunId, sha256 } from '../../journal/run-dir.js';
+import { replay } from '../../journal/state.js';
+import { buildPlan } from '../../plan/plan.js';
+import type { CommandSpec } from '../command.js';
+import { collectParams, loadInputs } from '../inputs.js';
+import { version } from '../version.js';
+import { currentActor, drive, openRunJournal, promptSecrets, takeLocks } from '../run-session.js';
+import { modeOf, presetsOf, RUN_OPTIONS, RUN_OPTIONS_HELP, uiKind } from '../run-options.js';
+import { createPrompter } from '../../ui/plain/prompts.js';
+import { selectSteps } from '../select-steps.js';
+
+const options = {
+  ...RUN_OPTIONS,
+  site: { type: 'string' },
+  param: { type: 'string', multiple: true },
+  'params-file': { type: 'string' },
+  'run-id': { type: 'string' },
+} as const;
+
+export const runCommand: CommandSpec<typeof options> = {
+  name: 'run',
+  summary: 'Start a run: walk the runbook step by step on the site, with checkpoints after every step.',
+  usage: 'fieldbook run <runbook> --site <site> [--param name=value]... [options]',
+  help: [
+    '--site <file>            the site to run on (required)',
+    '--param name=value       a param value (repeatable); secrets come from FIELDBOOK_SECRET_<NAME> or a prompt',
+    '--params-file <file>     a YAML mapping of param values',
+    '--run-id <id>            name the run (default: time, runbook and a random suffix)',
+    RUN_OPTIONS_HELP,
+    '',
+    'Exit status: 0 finished, 1 a step failed (resumable), 2 usage or validation error,',
+    '3 waiting for an approval or decision, 4 refused (lock held), 130 interrupted (resumable).',
+  ].join('\n'),
+  options,
+  positionals: { min: 1, max: 1 },
+  async run({ values, positionals }, io) {
+    if (values.site === undefined) throw new UsageError('run: --site <site> is required');
+    if (values.force) throw new UsageError('run: --force applies to resume');
+    const mode = modeOf(values);
+    const ui = uiKind(values.ui, io.stdout.isTTY === true);
+    const inputs = await loadInputs(positionals[0]!, values.site, io.cwd);
+    const site = inputs.site!;
+    const runbook = inputs.runbook;
+    const presets = presetsOf(values, runbook.value.steps.map((s) => s.id));
+    const interactive = io.stdin.isTTY === true && ui !== 'json';
+    const prompter = interactive ? createPrompter(io.stdin, io.stdout) : undefined;
+
+    const first = await collectParams(runbook.value, site.value, values, io.env, io.cwd);
+    let params = first.params;
+    if (first.missingSecrets.length > 0) {
+      // A dry run shows secrets as **** and needs none of them.
+      const prompted = mode === 'dry-run' ? Object.fromEntries(first.missingSecrets.map((m) => [m.name, '(not needed for a dry run)'])) : await promptSecrets(first.missingSecrets, prompter);
+      params = (await collectParams(runbook.value, site.value, values, io.env, io.cwd, prompted)).params;
+    }
+    const plan = buildPlan(runbook.value, site.value, params);
+    const skipped = selectSteps(plan, values);
+
+    const runsDir = resolve(io.cwd, values['runs-dir'] ?? defaultRunsDir(io.env));
+    const id = values['run-id'] ?? newRunId(runbook.value.metadata.name, new Date());
+    const paths = await createRunDir(runsDir, id, runbook.source.text, site.source.text);
+    const locks = await takeLocks(paths, runsDir, site.value.metadata.name, `fieldbook run ${positionals[0]} (run ${id})`, mode !== 'dry-run');
+    const notices: string[] = [];
+    const journal = await openRunJournal(paths, notices);
+    const started: JournalEvent = {
+      type: 'run-started',
+      v: JOURNAL_VERSION,
+      at: new Date().toISOString(),
+      runId: id,
+      fieldbook: version(),
+      mode,
+      runbook: { name: runbook.value.metadata.name, title: runbook.value.metadata.title, path: resolve(io.cwd, runbook.source.file), sha256: sha256(runbook.source.text) },
+      site: { name: site.value.metadata.name, path: resolve(io.cwd, site.source.file), sha256: sha256(site.source.text) },
+      params: Object.fromEntries(Object.entries(params).map(([name, p]) => [name, p.secret ? { source: p.source, secret: true } : { value: p.value, source: p.source, secret: false }])),
+      by: currentActor(),
+      pid: process.pid,
+    };
+    await journal.append(started);
+    const state = replay([started]);
+    for (const step of skipped) {
+      const event = { type: 'step-skipped' as const, step: step.id, reason: step.reason, at: new Date().toISOString() };
+      await journal.append(event);
+      state.steps.set(step.id, { id: step.id, status: 'skipped', outputs: {}, units: new Map(), reason: step.reason });
+    }
+    return drive({ paths, plan, runbook: runbook.value, site: site.value, params, mode, state, journal, locks, presets, ui, interactive, resumed: false, notices, runsDir }, io);
+  },
+};

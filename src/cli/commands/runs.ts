@@ -1,0 +1,42 @@
+import { resolve } from 'node:path';
+import { defaultRunsDir, listRunIds, runPaths } from '../../journal/run-dir.js';
+import type { CommandSpec } from '../command.js';
+import { println } from '../io.js';
+import { summarizeRun } from '../run-summary.js';
+
+const options = { 'runs-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+
+export const runsCommand: CommandSpec<typeof options> = {
+  name: 'runs',
+  summary: 'List runs: id, runbook, site, mode, state, started.',
+  usage: 'fieldbook runs [--runs-dir <dir>] [--json]',
+  help: '--runs-dir <dir>   where runs live (default $FIELDBOOK_HOME/runs)\n--json             one object per run',
+  options,
+  positionals: { min: 0, max: 0 },
+  async run({ values }, io) {
+    const runsDir = resolve(io.cwd, values['runs-dir'] ?? defaultRunsDir(io.env));
+    const rows = [];
+    for (const id of await listRunIds(runsDir)) {
+      try {
+        const summary = await summarizeRun(runPaths(resolve(runsDir, id)));
+        rows.push({ id, runbook: summary.state.runbook.name, site: summary.state.site.name, mode: summary.state.mode, state: summary.condition, started: summary.state.startedAt });
+      } catch (error) {
+        rows.push({ id, runbook: '?', site: '?', mode: '?', state: `unreadable: ${(error as Error).message}`, started: '' });
+      }
+    }
+    if (values.json) {
+      println(io.stdout, JSON.stringify(rows, null, 2));
+      return 0;
+    }
+    if (rows.length === 0) {
+      println(io.stdout, `no runs in ${runsDir}`);
+      return 0;
+    }
+    const header = { id: 'RUN', runbook: 'RUNBOOK', site: 'SITE', mode: 'MODE', state: 'STATE', started: 'STARTED' };
+    const all = [header, ...rows];
+    const keys = Object.keys(header) as (keyof typeof header)[];
+    const widths = keys.map((k) => Math.max(...all.map((r) => r[k].length)));
+    for (const row of all) println(io.stdout, keys.map((k, i) => row[k].padEnd(widths[i]!)).join('  ').trimEnd());
+    return 0;
+  },
+};

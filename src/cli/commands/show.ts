@@ -1,0 +1,60 @@
+import { resolve } from 'node:path';
+import { unitLabel } from '../../journal/events.js';
+import { defaultRunsDir, findRun } from '../../journal/run-dir.js';
+import type { CommandSpec } from '../command.js';
+import { println } from '../io.js';
+import { summarizeRun, waitingText } from '../run-summary.js';
+
+const options = { 'runs-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+
+export const showCommand: CommandSpec<typeof options> = {
+  name: 'show',
+  summary: "Show one run's steps, hosts, outcomes, confirmations and decisions.",
+  usage: 'fieldbook show <run> [--runs-dir <dir>] [--json]',
+  help: '<run>              a run id or a run directory\n--json             the replayed state as JSON',
+  options,
+  positionals: { min: 1, max: 1 },
+  async run({ values, positionals }, io) {
+    const runsDir = resolve(io.cwd, values['runs-dir'] ?? defaultRunsDir(io.env));
+    const paths = await findRun(positionals[0]!, runsDir, io.cwd);
+    const summary = await summarizeRun(paths);
+    const { state } = summary;
+    if (values.json) {
+      const steps = [...state.steps.values()].map((s) => ({ ...s, units: [...s.units.values()] }));
+      println(io.stdout, JSON.stringify({ ...state, condition: summary.condition, steps, dir: paths.dir }, null, 2));
+      return 0;
+    }
+    const lines = [
+      `run ${state.runId}: ${summary.condition}${summary.condition === 'running' && summary.holder ? ` (${summary.holder})` : ''}`,
+      `  runbook ${state.runbook.name} — ${state.runbook.title}`,
+      `  site ${state.site.name} · mode ${state.mode} · started ${state.startedAt} by ${state.startedBy.user}@${state.startedBy.host}${state.endedAt ? ` · ended ${state.endedAt}` : ''}`,
+      `  directory ${paths.dir}`,
+    ];
+    const waiting = waitingText(summary);
+    if (waiting) lines.push(`  ${waiting}`);
+    lines.push('');
+    for (const step of state.steps.values()) {
+      lines.push(`${glyph(step.status)} ${step.id} ${step.status}${step.reason ? ` (${step.reason})` : ''}`);
+      for (const unit of step.units.values()) {
+        const status = unit.status === 'started' && summary.condition !== 'running' ? 'unknown' : unit.status;
+        lines.push(`    ${glyph(status)} ${unitLabel(unit.key)} ${status}${unit.exitCode !== undefined ? ` exit ${unit.exitCode}` : ''}${unit.attempt > 1 ? ` attempt ${unit.attempt}` : ''}${unit.reason ? ` — ${unit.reason}` : ''}`);
+      }
+      const outputs = Object.entries(step.outputs);
+      for (const [name, value] of outputs) lines.push(`    ${name} = ${truncate(JSON.stringify(value))}`);
+    }
+    if (state.records.length) {
+      lines.push('', 'confirmations and decisions:');
+      for (const r of state.records) lines.push(`  ${r.at} ${r.step}${r.unit ? ` ${unitLabel(r.unit)}` : ''}: ${r.kind} by ${r.by.user}@${r.by.host}: ${r.text}`);
+    }
+    println(io.stdout, lines.join('\n'));
+    return 0;
+  },
+};
+
+function glyph(status: string): string {
+  return { succeeded: '✔', failed: '✘', skipped: '-', running: '▶', started: '▶', unknown: '?', pending: '·' }[status] ?? '·';
+}
+
+function truncate(text: string): string {
+  return text.length > 100 ? `${text.slice(0, 97)}...` : text;
+}

@@ -1,0 +1,30 @@
+import { join, resolve } from 'node:path';
+import { UsageError } from '../../errors.js';
+import { breakLock, readLock } from '../../journal/lock.js';
+import { defaultRunsDir, findRun } from '../../journal/run-dir.js';
+import type { CommandSpec } from '../command.js';
+import { println } from '../io.js';
+
+const options = { site: { type: 'string' }, 'runs-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+
+export const unlockCommand: CommandSpec<typeof options> = {
+  name: 'unlock',
+  summary: 'Break a run lock or a site lock explicitly (when its holder is gone for good).',
+  usage: 'fieldbook unlock <run> | --site <site-name> [--runs-dir <dir>]',
+  help: 'Locks of dead processes on this host are taken over by run/resume by themselves; this is for the rest\n(a holder on another machine, an unreadable lock). Make sure no fieldbook process still drives the run.',
+  options,
+  positionals: { min: 0, max: 1 },
+  async run({ values, positionals }, io) {
+    const runsDir = resolve(io.cwd, values['runs-dir'] ?? defaultRunsDir(io.env));
+    if ((positionals[0] === undefined) === (values.site === undefined)) throw new UsageError('unlock: give a run, or --site <site-name>');
+    const path = values.site !== undefined ? join(runsDir, '.locks', `${values.site}.lock`) : (await findRun(positionals[0]!, runsDir, io.cwd)).lock;
+    const before = await readLock(path);
+    if (before.state === 'free') {
+      println(io.stdout, `${path}: not locked`);
+      return 0;
+    }
+    const holder = await breakLock(path);
+    println(io.stdout, `broke ${path}${holder ? ` (held by pid ${holder.pid}, ${holder.user}@${holder.hostname} since ${holder.startedAt})` : ''}`);
+    return 0;
+  },
+};

@@ -1,0 +1,210 @@
+import { readFile } from 'node:fs/promises';
+import { hostname, userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runEngine, type RunResult } from '../engine/engine.js';
+import type { EngineEvent } from '../engine/events.js';
+import { nobody, withPresets, type Operator, type Presets } from '../engine/operator.js';
+import { FieldbookError, UsageError } from '../errors.js';
+import type { Actor, JournalEvent, NewJournalEvent } from '../journal/events.js';
+import { openJournal, type JournalWriter } from '../journal/journal-file.js';
+import { acquireLock, currentHolder, type LockHandle } from '../journal/lock.js';
+import { defaultRunsDir, type RunPaths } from '../journal/run-dir.js';
+import { applyEvent, type RunState } from '../journal/state.js';
+import type { ResolvedParam } from '../plan/params.js';
+import type { Mode, Plan } from '../plan/types.js';
+import type { ParamValue } from '../schema/common.js';
+import type { Runbook } from '../schema/runbook.js';
+import type { Site } from '../schema/site.js';
+import { createMasker, type Masker } from '../secrets/masker.js';
+import { createTransportSet } from '../transports/transport-set.js';
+import { createJsonRenderer } from '../ui/plain/json-renderer.js';
+import { createPlainRenderer } from '../ui/plain/plain-renderer.js';
+import { promptOperator } from '../ui/plain/prompt-operator.js';
+import { createPrompter, type Prompter } from '../ui/plain/prompts.js';
+import { EXIT } from './exit-codes.js';
+import type { CliIO } from './io.js';
+import type { UiKind } from './run-options.js';
+
+/** Who is at the keyboard, for every confirmation and decision. */
+export function currentActor(): Actor {
+  return { user: userInfo().username, host: hostname() };
+}
+
+/** Everything a run or resume has prepared before the engine takes over. */
+export interface DriveSetup {
+  paths: RunPaths;
+  plan: Plan;
+  runbook: Runbook;
+  site: Site;
+  params: Record<string, ResolvedParam>;
+  mode: Mode;
+  state: RunState;
+  journal: JournalWriter;
+  locks: LockHandle[];
+  presets: Presets;
+  ui: UiKind;
+  interactive: boolean;
+  resumed: boolean;
+  notices: string[];
+  runsDir: string;
+}
+
+/** Take the site lock and the run lock (stale ones from dead processes on this host are taken over). */
+export async function takeLocks(paths: RunPaths, runsDir: string, siteName: string, command: string, withSiteLock: boolean): Promise<LockHandle[]> {
+  const holder = currentHolder(command);
+  const locks: LockHandle[] = [];
+  try {
+    if (withSiteLock) {
+      const { mkdir } = await import('node:fs/promises');
+      await mkdir(join(runsDir, '.locks'), { recursive: true });
+      locks.push(await acquireLock(join(runsDir, '.locks', `${siteName}.lock`), holder, { takeOverStale: true, unlockCommand: `fieldbook unlock --site ${siteName} --runs-dir ${runsDir}` }));
+    }
+    locks.push(await acquireLock(paths.lock, holder, { takeOverStale: true, unlockCommand: `fieldbook unlock ${paths.id} --runs-dir ${runsDir}` }));
+  } catch (error) {
+    await Promise.all(locks.map((l) => l.release()));
+    throw error;
+  }
+  return locks;
+}
+
+/** A journal writer whose every append is also applied to the live state. */
+function recorder(journal: JournalWriter, state: RunState) {
+  return async (event: NewJournalEvent): Promise<void> => {
+    const full = { ...event, at: new Date().toISOString() } as JournalEvent;
+    await journal.append(full);
+    applyEvent(state, full);
+  };
+}
+
+/** Ask for missing secrets on a terminal; without one, name the environment variable to set. */
+export async function promptSecrets(missing: { name: string; message: string }[], prompter: Prompter | undefined): Promise<Record<string, string>> {
+  if (missing.length === 0) return {};
+  if (!prompter) throw new UsageError(missing.map((m) => m.message).join('\n'));
+  const values: Record<string, string> = {};
+  for (const { name } of missing) {
+    for (;;) {
+      const value = await prompter.askHidden(`secret ${name}: `);
+      if (value !== '') {
+        values[name] = value;
+        break;
+      }
+    }
+  }
+  return values;
+}
+
+/** Run the engine with the chosen UI, Ctrl-C handling and locks; returns the exit code. */
+export async function drive(setup: DriveSetup, io: CliIO): Promise<number> {
+  const secrets = Object.values(setup.params).filter((p) => p.secret).map((p) => String(p.value));
+  const masker: Masker = createMasker(secrets);
+  const write = (text: string) => io.stdout.write(text);
+  const renderer = setup.ui === 'json' ? createJsonRenderer(write) : createPlainRenderer(write);
+  const prompter = setup.interactive ? createPrompter(io.stdin, io.stdout) : undefined;
+  const operator: Operator = withPresets(setup.presets, prompter ? promptOperator(prompter, write) : nobody);
+  const controller = new AbortController();
+  const record = recorder(setup.journal, setup.state);
+  const emit = (event: EngineEvent) => renderer.render(event);
+
+  let lastInterrupt = 0;
+  const onSigint = () => {
+    const now = Date.now();
+    if (controller.signal.aborted && now - lastInterrupt < 3_000) {
+      io.stderr.write('\ninterrupted twice: exiting now; the run is resumable\n');
+      process.exit(EXIT.interrupted);
+    }
+    lastInterrupt = now;
+    io.stderr.write('\npausing: cancelling the running step (Ctrl-C again within 3 s exits at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+
+  const transports = createTransportSet({ mode: setup.mode });
+  const values: Record<string, ParamValue> = Object.fromEntries(Object.entries(setup.params).map(([name, p]) => [name, p.value]));
+  let result: RunResult;
+  try {
+    for (const lock of setup.locks) if (lock.tookOverFrom) {
+      const from = lock.tookOverFrom;
+      await record({ type: 'lock-taken-over', lock: lock.path.endsWith(`${setup.paths.id}/lock`) ? 'run' : 'site', from: { pid: from.pid, hostname: from.hostname, user: from.user, startedAt: from.startedAt } });
+      setup.notices.push(`took over the stale lock ${lock.path} of pid ${from.pid} (${from.user}@${from.hostname}, since ${from.startedAt}), which is no longer running`);
+    }
+    emit({
+      type: 'run-started',
+      runId: setup.paths.id,
+      runDir: setup.paths.dir,
+      mode: setup.mode,
+      title: setup.plan.runbook.title,
+      runbook: setup.plan.runbook.name,
+      site: setup.plan.site.name,
+      steps: setup.plan.steps.map((s) => ({ id: s.id, title: s.title, kind: s.kind, destructive: s.destructive, readonly: s.readonly, targets: s.targets.map((t) => t.name) })),
+      resumed: setup.resumed,
+    });
+    for (const text of setup.notices) emit({ type: 'notice', text });
+    result = await runEngine({
+      plan: setup.plan,
+      runbook: setup.runbook,
+      site: setup.site,
+      params: values,
+      mode: setup.mode,
+      paths: setup.paths,
+      state: setup.state,
+      record,
+      transports,
+      masker,
+      operator,
+      actor: currentActor(),
+      emit,
+      signal: controller.signal,
+      sleep: (ms, signal) => sleep(ms, signal),
+      resumeCommand: `fieldbook resume ${setup.paths.id}${resolve(setup.runsDir) === resolve(defaultRunsDir(io.env)) ? '' : ` --runs-dir ${setup.runsDir}`}`,
+    });
+  } finally {
+    renderer.flush();
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    await transports.closeAll();
+    await setup.journal.close();
+    await Promise.all(setup.locks.map((l) => l.release()));
+  }
+  return exitCodeOf(result);
+}
+
+function exitCodeOf(result: RunResult): number {
+  switch (result.status) {
+    case 'succeeded':
+      return EXIT.finished;
+    case 'failed':
+      return EXIT.stepFailed;
+    case 'paused':
+      return result.reason === 'interrupted' ? EXIT.interrupted : result.reason === 'needs-operator' ? EXIT.needsOperator : EXIT.stepFailed;
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((done) => {
+    if (signal.aborted || ms <= 0) return done();
+    const timer = setTimeout(finish, ms);
+    function finish() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', finish);
+      done();
+    }
+    signal.addEventListener('abort', finish, { once: true });
+  });
+}
+
+/** Open the journal for appending, noting a torn last line cut off after a crash. */
+export async function openRunJournal(paths: RunPaths, notices: string[]): Promise<JournalWriter> {
+  const journal = await openJournal(paths.journal);
+  if (journal.truncated) notices.push(`the journal's last line ${journal.truncated.line} was torn by a crash mid-write and was dropped`);
+  return journal;
+}
+
+/** Read a file the run refers to, with a clear error. */
+export async function readText(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new FieldbookError('journal', `cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}

@@ -1,0 +1,148 @@
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { dirname } from 'node:path';
+import { FieldbookError } from '../errors.js';
+import { unitLabel, type UnitKey } from '../journal/events.js';
+import { logPath } from '../journal/run-dir.js';
+import { hostView, MASK } from '../plan/plan.js';
+import { displayCommand, renderCommand } from '../plan/render-step.js';
+import { buildScope } from '../plan/scope.js';
+import type { PlannedStep, PlannedTarget } from '../plan/types.js';
+import type { Command, ExecOutcome } from '../transports/types.js';
+import { CaptureBuffer, captureOutputs } from './capture.js';
+import type { EngineContext } from './context.js';
+import { stepViews } from './outputs.js';
+
+/** How one attempt ended, as the engine judges it. */
+export type UnitResult = { outcome: 'succeeded' } | { outcome: 'failed'; reason: string } | { outcome: 'unknown'; reason: string };
+
+/** The scope a unit's templates are expanded in: real values, or masked ones for display. */
+export function unitScope(ctx: EngineContext, step: PlannedStep, target: PlannedTarget, item: string | undefined, masked: boolean) {
+  const params = masked ? Object.fromEntries(Object.entries(ctx.params).map(([name, value]) => [name, ctx.plan.params[name]?.secret ? MASK : value])) : ctx.params;
+  const host = target.transport.kind === 'host' && step.kind === 'run' ? hostView(ctx.site, target.name) : undefined;
+  return buildScope({
+    params,
+    site: ctx.site,
+    run: { id: ctx.state.runId, mode: ctx.mode },
+    steps: stepViews(ctx.state.steps, ctx.plan.steps),
+    ...(host ? { host } : {}),
+    ...(item !== undefined ? { item } : {}),
+  });
+}
+
+/** Run one unit with its retries; every attempt is journaled before it starts and after it ends. */
+export async function runUnit(ctx: EngineContext, step: PlannedStep, target: PlannedTarget, unit: UnitKey): Promise<UnitResult> {
+  const previous = ctx.state.steps.get(step.id)?.units;
+  let attempt = [...(previous?.values() ?? [])].find((u) => u.key.target === unit.target && u.key.item?.index === unit.item?.index)?.attempt ?? 0;
+  for (;;) {
+    attempt++;
+    const result = await runAttempt(ctx, step, target, unit, attempt);
+    const retriesLeft = step.retries.count - (attempt - 1);
+    const retryable = result.outcome === 'failed' || (result.outcome === 'unknown' && step.idempotent);
+    if (!retryable || retriesLeft <= 0 || ctx.signal.aborted) return result;
+    ctx.emit({ type: 'retrying', unit, attempt: attempt + 1, delayMs: step.retries.delayMs, reason: result.reason });
+    await ctx.sleep(step.retries.delayMs, ctx.signal);
+    if (ctx.signal.aborted) return result;
+  }
+}
+
+async function runAttempt(ctx: EngineContext, step: PlannedStep, target: PlannedTarget, unit: UnitKey, attempt: number): Promise<UnitResult> {
+  const item = unit.item?.value;
+  let command: Command;
+  let display: string;
+  try {
+    command = renderCommand(step.spec, ctx.site, unitScope(ctx, step, target, item, false))!;
+    display = ctx.masker.mask(displayCommand(renderCommand(step.spec, ctx.site, unitScope(ctx, step, target, item, true))!));
+  } catch (error) {
+    // A template that cannot be expanded now (a capture gave an unexpected value): the step fails, clearly.
+    const reason = ctx.masker.mask(error instanceof FieldbookError ? error.message : String(error));
+    await ctx.record({ type: 'unit-started', unit, attempt, command: '(not rendered)' });
+    return finish(ctx, unit, attempt, { outcome: 'failed', reason }, 0);
+  }
+  await ctx.record({ type: 'unit-started', unit, attempt, command: display });
+  ctx.emit({ type: 'unit-started', unit, attempt, command: display });
+
+  const log = openLog(ctx, step, target, unit, attempt, display);
+  const streams = { stdout: ctx.masker.stream(), stderr: ctx.masker.stream() };
+  const captured = { stdout: new CaptureBuffer(), stderr: new CaptureBuffer() };
+  const wants = new Set(Object.values(step.spec.capture).map((c) => c.from));
+  const forward = (stream: 'stdout' | 'stderr', text: string) => {
+    if (text === '') return;
+    log.write(text);
+    if (wants.has(stream)) captured[stream].push(text);
+    ctx.emit({ type: 'output', unit, stream, text });
+  };
+
+  let outcome: ExecOutcome;
+  let durationMs = 0;
+  try {
+    const result = await ctx.transports.forTarget(target.transport).exec({
+      target: target.transport,
+      command,
+      ...(step.timeoutMs !== undefined ? { timeoutMs: step.timeoutMs } : {}),
+      signal: ctx.signal,
+      onStdout: (chunk) => forward('stdout', streams.stdout.push(chunk)),
+      onStderr: (chunk) => forward('stderr', streams.stderr.push(chunk)),
+    });
+    outcome = result.outcome;
+    durationMs = Math.round(result.durationMs);
+  } catch (error) {
+    outcome = { kind: 'unknown', reason: ctx.masker.mask(error instanceof Error ? error.message : String(error)) };
+  }
+  forward('stdout', streams.stdout.flush());
+  forward('stderr', streams.stderr.flush());
+
+  const judged = judge(step, outcome);
+  let outputs: Record<string, unknown> | undefined;
+  if (judged.outcome === 'succeeded' && Object.keys(step.spec.capture).length > 0) {
+    const overflow = (['stdout', 'stderr'] as const).find((s) => captured[s].overflowed);
+    const result = overflow ? { error: `${overflow} is too large to capture` } : captureOutputs(step.spec.capture, { stdout: captured.stdout.text(), stderr: captured.stderr.text() });
+    if ('error' in result) {
+      await closeLog(log, `# ${result.error}\n`);
+      return finish(ctx, unit, attempt, { outcome: 'failed', reason: result.error }, durationMs, exitCodeOf(outcome));
+    }
+    outputs = result.outputs;
+  }
+  await closeLog(log, `# ${judged.outcome}${judged.outcome === 'succeeded' ? '' : `: ${judged.reason}`} after ${(durationMs / 1000).toFixed(1)}s\n`);
+  return finish(ctx, unit, attempt, judged, durationMs, exitCodeOf(outcome), outputs);
+}
+
+async function finish(ctx: EngineContext, unit: UnitKey, attempt: number, result: UnitResult, durationMs: number, exitCode?: number, outputs?: Record<string, unknown>): Promise<UnitResult> {
+  const reason = result.outcome === 'succeeded' ? undefined : result.reason;
+  await ctx.record({ type: 'unit-finished', unit, attempt, outcome: result.outcome, durationMs, ...(exitCode !== undefined ? { exitCode } : {}), ...(reason ? { reason } : {}), ...(outputs ? { outputs } : {}) });
+  ctx.emit({ type: 'unit-finished', unit, attempt, outcome: result.outcome, durationMs, ...(exitCode !== undefined ? { exitCode } : {}), ...(reason ? { reason } : {}), ...(outputs ? { outputs } : {}) });
+  return result;
+}
+
+/** The engine's verdict on how a command ended, given the step's `expect`. */
+export function judge(step: PlannedStep, outcome: ExecOutcome): UnitResult {
+  switch (outcome.kind) {
+    case 'exited':
+      return step.spec.expect.exitCodes.includes(outcome.exitCode)
+        ? { outcome: 'succeeded' }
+        : { outcome: 'failed', reason: `exit code ${outcome.exitCode}${step.spec.expect.exitCodes.length > 1 || step.spec.expect.exitCodes[0] !== 0 ? ` (expected ${step.spec.expect.exitCodes.join(' or ')})` : ''}` };
+    case 'signalled':
+      return { outcome: 'failed', reason: `killed by ${outcome.signal}` };
+    case 'timeout':
+      return { outcome: 'failed', reason: `timed out after ${step.spec.timeout}` };
+    case 'cancelled':
+      return { outcome: 'unknown', reason: 'interrupted by the operator while running' };
+    case 'unknown':
+      return { outcome: 'unknown', reason: outcome.reason };
+  }
+}
+
+function exitCodeOf(outcome: ExecOutcome): number | undefined {
+  return outcome.kind === 'exited' ? outcome.exitCode : undefined;
+}
+
+function openLog(ctx: EngineContext, step: PlannedStep, target: PlannedTarget, unit: UnitKey, attempt: number, display: string): WriteStream {
+  const path = logPath(ctx.paths, step.id, target.name);
+  mkdirSync(dirname(path), { recursive: true });
+  const log = createWriteStream(path, { flags: 'a' });
+  log.write(`# ${new Date().toISOString()} ${unitLabel(unit)} attempt ${attempt}\n# ${display.split('\n').join('\n# ')}\n`);
+  return log;
+}
+
+function closeLog(log: WriteStream, footer: string): Promise<void> {
+  return new Promise((resolve) => log.end(footer, () => resolve()));
+}

@@ -1,0 +1,115 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { FieldbookError, UsageError } from '../errors.js';
+import { fsyncDir } from './journal-file.js';
+
+/** SPEC section 3: $FIELDBOOK_HOME/runs, else $XDG_STATE_HOME/fieldbook/runs, else ~/.local/state/fieldbook/runs. */
+export function defaultRunsDir(env: NodeJS.ProcessEnv): string {
+  if (env['FIELDBOOK_HOME']) return join(env['FIELDBOOK_HOME'], 'runs');
+  if (env['XDG_STATE_HOME']) return join(env['XDG_STATE_HOME'], 'fieldbook', 'runs');
+  return join(env['HOME'] ?? homedir(), '.local', 'state', 'fieldbook', 'runs');
+}
+
+/** The files of one run directory (SPEC section 4). */
+export interface RunPaths {
+  dir: string;
+  id: string;
+  journal: string;
+  runbook: string;
+  site: string;
+  lock: string;
+  logs: string;
+}
+
+export function runPaths(dir: string): RunPaths {
+  return {
+    dir,
+    id: basename(dir),
+    journal: join(dir, 'journal.jsonl'),
+    runbook: join(dir, 'runbook.yaml'),
+    site: join(dir, 'site.yaml'),
+    lock: join(dir, 'lock'),
+    logs: join(dir, 'logs'),
+  };
+}
+
+/** `20261122-223000-acp-registry-full-wipe-3f2a`: sortable, readable, unique. */
+export function newRunId(runbookName: string, now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${runbookName}-${randomBytes(2).toString('hex')}`;
+}
+
+export function sha256(text: string | Uint8Array): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Create a run directory holding copies of the runbook and site, each file and the directories fsynced. */
+export async function createRunDir(runsDir: string, id: string, runbookText: string, siteText: string): Promise<RunPaths> {
+  if (!/^[A-Za-z0-9._-]+$/.test(id) || id.startsWith('.')) throw new UsageError(`--run-id ${id}: use letters, digits, ".", "_" and "-"`);
+  await mkdir(runsDir, { recursive: true });
+  const paths = runPaths(join(runsDir, id));
+  try {
+    await mkdir(paths.dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`run ${id} already exists in ${runsDir}; resume it with: fieldbook resume ${id}`);
+    throw error;
+  }
+  await mkdir(paths.logs);
+  await writeDurable(paths.runbook, runbookText);
+  await writeDurable(paths.site, siteText);
+  await fsyncDir(paths.dir);
+  await fsyncDir(runsDir);
+  return paths;
+}
+
+async function writeDurable(path: string, text: string): Promise<void> {
+  await writeFile(path, text, { flush: true });
+}
+
+/** A `<run>` argument: a run directory, or a run id under the runs directory. */
+export async function findRun(arg: string, runsDir: string, cwd: string): Promise<RunPaths> {
+  const asDir = resolve(cwd, arg);
+  if (existsSync(join(asDir, 'journal.jsonl'))) return runPaths(asDir);
+  const byId = join(runsDir, arg);
+  if (/^[A-Za-z0-9._-]+$/.test(arg) && existsSync(join(byId, 'journal.jsonl'))) return runPaths(byId);
+  const ids = await listRunIds(runsDir);
+  const matches = ids.filter((id) => id.includes(arg));
+  if (matches.length === 1) return runPaths(join(runsDir, matches[0]!));
+  if (matches.length > 1) throw new UsageError(`"${arg}" matches ${matches.length} runs (${matches.slice(0, 3).join(', ')}${matches.length > 3 ? ', ...' : ''}); give more of the id`);
+  throw new UsageError(`no run "${arg}" in ${runsDir} (and no run directory at ${asDir}); see fieldbook runs`);
+}
+
+/** Run ids in a runs directory, oldest first. */
+export async function listRunIds(runsDir: string): Promise<string[]> {
+  let entries: string[];
+  try {
+    entries = await readdir(runsDir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new FieldbookError('journal', `cannot read runs directory ${runsDir}: ${(error as Error).message}`);
+  }
+  const ids: string[] = [];
+  for (const entry of entries.sort()) {
+    if (entry.startsWith('.')) continue;
+    if ((await stat(join(runsDir, entry)).catch(() => undefined))?.isDirectory() && existsSync(join(runsDir, entry, 'journal.jsonl'))) ids.push(entry);
+  }
+  return ids;
+}
+
+/** Log file of a unit: logs/<step>/<target>.log (foreach items share it, with a header per item). */
+export function logPath(paths: RunPaths, step: string, target: string): string {
+  return join(paths.logs, step, `${target}.log`);
+}
+
+/** Read a file that may be gone; undefined when missing. */
+export async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}

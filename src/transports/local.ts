@@ -1,0 +1,94 @@
+import { execa } from 'execa';
+import { TransportError } from '../errors.js';
+import { kubectlInvocation } from './kubectl-argv.js';
+import { shellArgv, wrapScript } from './script.js';
+import type { ExecOutcome, ExecRequest, ExecResult, Transport } from './types.js';
+
+/** Grace between SIGTERM and SIGKILL when a step is cancelled or times out. */
+const KILL_GRACE_MS = 3_000;
+
+/** Runs commands on the operator's machine with execa; output is streamed, never buffered whole. */
+export function createLocalTransport(): Transport {
+  return {
+    async exec(request) {
+      if (request.target.kind !== 'local') throw new TransportError(`the local transport cannot reach host ${request.target.host.name}`);
+      return runLocal(request);
+    },
+    async close() {},
+  };
+}
+
+function argvAndInput(request: ExecRequest): { file: string; args: string[]; input?: string } {
+  const { command } = request;
+  switch (command.kind) {
+    case 'script': {
+      const [file, flag] = shellArgv(command.shell);
+      return { file, args: [flag], input: wrapScript(command.script) };
+    }
+    case 'argv':
+      return { file: command.argv[0] ?? '', args: command.argv.slice(1) };
+    case 'kubectl':
+    case 'kubectl-exec': {
+      const { argv, input } = kubectlInvocation(command);
+      return { file: argv[0]!, args: argv.slice(1), ...(input !== undefined ? { input } : {}) };
+    }
+  }
+}
+
+async function runLocal(request: ExecRequest): Promise<ExecResult> {
+  const started = performance.now();
+  const { file, args, input } = argvAndInput(request);
+  const child = execa(file, args, {
+    input: input ?? '',
+    buffer: false,
+    reject: false,
+    stripFinalNewline: false,
+    // Its own process group, so cancelling kills the whole tree the script started.
+    detached: true,
+    ...(request.cwd ? { cwd: request.cwd } : {}),
+    env: { ...request.env },
+    extendEnv: true,
+  });
+  child.stdout?.on('data', (chunk: Buffer) => request.onStdout(chunk));
+  child.stderr?.on('data', (chunk: Buffer) => request.onStderr(chunk));
+
+  let ended: 'timeout' | 'cancelled' | undefined;
+  const killTree = (why: 'timeout' | 'cancelled') => {
+    if (ended) return;
+    ended = why;
+    signalGroup(child.pid, 'SIGTERM');
+    setTimeout(() => signalGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS).unref();
+  };
+  const timer = request.timeoutMs !== undefined ? setTimeout(() => killTree('timeout'), request.timeoutMs) : undefined;
+  const onAbort = () => killTree('cancelled');
+  if (request.signal?.aborted) onAbort();
+  request.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const result = await child;
+    const outcome: ExecOutcome = ended
+      ? { kind: ended }
+      : result.failed && result.exitCode === undefined && !result.signal
+        ? spawnFailure(file, result)
+        : result.signal
+          ? { kind: 'signalled', signal: result.signal }
+          : { kind: 'exited', exitCode: result.exitCode ?? 0 };
+    return { outcome, durationMs: performance.now() - started };
+  } finally {
+    if (timer) clearTimeout(timer);
+    request.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function spawnFailure(file: string, result: { code?: string; message?: string }): ExecOutcome {
+  if (result.code === 'ENOENT') return { kind: 'exited', exitCode: 127 };
+  throw new TransportError(`could not start ${file}: ${result.message ?? result.code ?? 'unknown error'}`, { phase: 'exec' });
+}
+
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}

@@ -1,0 +1,221 @@
+import type { ClientChannel } from 'ssh2';
+import type { TransportError } from '../../errors.js';
+import type { ExecOutcome, ExecRequest, ExecResult } from '../types.js';
+import { SudoGate } from './become.js';
+import type { ConnectionPool, PooledConnection } from './connection-pool.js';
+import { sshError } from './errors.js';
+import { commandLine, remoteInvocation } from './script.js';
+import type { Endpoint } from './ssh-config.js';
+
+export interface ExecContext {
+  pool: ConnectionPool;
+  endpoint: Endpoint;
+  become?: 'sudo';
+  /** The sudo password, asked for (and cached) only when sudo prompts; undefined when none can be had. */
+  sudoPassword?: () => Promise<string | undefined>;
+  /** Called when sudo rejected the password, so a cached one is not offered again. */
+  forgetSudoPassword?: () => void;
+  killGraceMs: number;
+}
+
+/** Runs one command on a host over its pooled connection and reports how it ended. */
+export async function execOnHost(request: ExecRequest, context: ExecContext): Promise<ExecResult> {
+  const started = Date.now();
+  const done = (outcome: ExecOutcome): ExecResult => ({ outcome, durationMs: Date.now() - started });
+  if (request.signal?.aborted) return done({ kind: 'cancelled' });
+  const invocation = remoteInvocation(request.command, request.env, request.cwd);
+
+  for (let attempt = 1; ; attempt++) {
+    const connection = await context.pool.get(context.endpoint);
+    let release: () => void;
+    try {
+      release = await connection.channels.acquire(request.signal);
+    } catch {
+      return done({ kind: 'cancelled' });
+    }
+    const gate = context.become === 'sudo' ? new SudoGate() : undefined;
+    const command = gate ? gate.command(invocation, context.sudoPassword !== undefined) : commandLine(invocation);
+    let channel: ClientChannel;
+    try {
+      channel = await openSession(connection, command, request.signal);
+    } catch (error) {
+      release();
+      if (request.signal?.aborted) return done({ kind: 'cancelled' });
+      // A warm connection that died since its last use: the command never started, so reconnect once.
+      if (!connection.alive && attempt === 1) {
+        context.pool.discard(connection);
+        continue;
+      }
+      throw sshError(
+        context.endpoint,
+        'exec',
+        `cannot start a session: ${(error as Error).message}`,
+        'the server refuses sessions (MaxSessions in its sshd_config, or it is shutting down)',
+        error,
+      );
+    }
+    try {
+      return done(await drive(channel, connection, request, context, invocation.stdin, gate));
+    } finally {
+      release();
+    }
+  }
+}
+
+/**
+ * Opens the exec channel. sshd frees a finished session a moment after the channel closes, so under churn an
+ * open can briefly exceed its MaxSessions ("open failed") even below the limit: the command has not started,
+ * so retry while our other channels on this connection are still finishing; give up quickly when none are.
+ */
+async function openSession(connection: PooledConnection, command: string, signal?: AbortSignal): Promise<ClientChannel> {
+  const deadline = Date.now() + 30_000;
+  for (let tries = 1; ; tries++) {
+    try {
+      return await openExec(connection, command);
+    } catch (error) {
+      const full = /open failure/i.test((error as Error).message);
+      const othersBusy = connection.channels.inUse > 1;
+      const retry = full && connection.alive && !signal?.aborted && (othersBusy ? Date.now() < deadline : tries < 3);
+      if (!retry) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(20 * tries, 200)));
+    }
+  }
+}
+
+function openExec(connection: PooledConnection, command: string): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    try {
+      connection.client.exec(command, (error, channel) => (error ? reject(error) : resolve(channel)));
+    } catch (error) {
+      reject(error);
+    }
+  });
+}
+
+/** Streams output, writes the payload (after sudo is through), enforces timeout and cancel, reads the exit. */
+function drive(
+  channel: ClientChannel,
+  connection: PooledConnection,
+  request: ExecRequest,
+  context: ExecContext,
+  payload: Buffer,
+  gate: SudoGate | undefined,
+): Promise<ExecOutcome> {
+  const { endpoint, killGraceMs } = context;
+  return new Promise((resolve, reject) => {
+    let exit: ExecOutcome | undefined;
+    let ending: 'timeout' | 'cancelled' | undefined;
+    let refusal: TransportError | undefined;
+    let finished = false;
+    let passwordSent = false;
+    const timers: NodeJS.Timeout[] = [];
+
+    const finish = (): void => {
+      if (finished) return;
+      finished = true;
+      timers.forEach(clearTimeout);
+      request.signal?.removeEventListener('abort', onAbort);
+      if (ending) return resolve({ kind: ending });
+      if (gate?.state === 'waiting') {
+        if (!refusal && passwordSent) context.forgetSudoPassword?.();
+        return reject(refusal ?? sudoRefused(endpoint, gate.said(), context, passwordSent));
+      }
+      if (exit) return resolve(exit);
+      const reason = connection.alive
+        ? 'the channel closed without an exit status'
+        : `the connection to ${endpoint.name} was lost (${connection.lostReason ?? 'closed'})`;
+      resolve({ kind: 'unknown', reason });
+    };
+    const stop = (kind: 'timeout' | 'cancelled'): void => {
+      if (ending || finished) return;
+      ending = kind;
+      // sshd delivers a channel signal to the whole process group of the session.
+      signal(channel, 'TERM');
+      timers.push(
+        setTimeout(() => {
+          signal(channel, 'KILL');
+          channel.close();
+          timers.push(setTimeout(finish, killGraceMs));
+        }, killGraceMs),
+      );
+    };
+    const onAbort = (): void => stop('cancelled');
+
+    channel.on('data', (chunk: Buffer) => request.onStdout(chunk));
+    channel.stderr.on('data', (chunk: Buffer) => {
+      if (!gate) return request.onStderr(chunk);
+      const { event, passthrough } = gate.feed(chunk);
+      if (passthrough) request.onStderr(passthrough);
+      if (event === 'ready') channel.end(payload);
+      if (event === 'password') {
+        passwordSent = true;
+        void answerSudo(channel, context, (error) => (refusal = error));
+      }
+      if (event === 'rejected') {
+        context.forgetSudoPassword?.();
+        refusal = sshError(endpoint, 'exec', 'sudo rejected the password', `check the sudo password for ${endpoint.user}`);
+        channel.close();
+      }
+    });
+    channel.on('exit', (code: number | null, signalName?: string) => {
+      if (typeof code === 'number') exit = { kind: 'exited', exitCode: code };
+      else if (signalName) exit = { kind: 'signalled', signal: `SIG${signalName}` };
+    });
+    channel.on('close', finish);
+    channel.on('error', () => undefined);
+
+    if (!gate) channel.end(payload);
+    if (request.timeoutMs !== undefined) timers.push(setTimeout(() => stop('timeout'), request.timeoutMs));
+    request.signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+async function answerSudo(
+  channel: ClientChannel,
+  context: ExecContext,
+  setRefusal: (error: TransportError) => void,
+): Promise<void> {
+  const password = await context.sudoPassword?.();
+  if (password === undefined) {
+    setRefusal(
+      sshError(context.endpoint, 'exec', 'sudo asks for a password and none was given', 'provide the sudo password as a secret, or allow NOPASSWD for this user in sudoers'),
+    );
+    channel.close();
+    return;
+  }
+  channel.write(`${password}\n`);
+}
+
+function sudoRefused(endpoint: Endpoint, said: string, context: ExecContext, passwordSent: boolean): TransportError {
+  const reason = said || 'no reason given';
+  if (passwordSent) {
+    return sshError(endpoint, 'exec', `sudo rejected the password: ${reason}`, `check the sudo password for ${endpoint.user}`);
+  }
+  const hint = context.sudoPassword
+    ? `check that ${endpoint.user} may run commands as root with sudo (sudoers) and that sudo is installed`
+    : `provide the sudo password as a secret, or allow NOPASSWD for ${endpoint.user} in sudoers`;
+  return sshError(endpoint, 'exec', `sudo refused: ${reason}`, hint);
+}
+
+/**
+ * ssh2 1.17's `channel.signal()` is a silent no-op once stdin has ended (it checks `writable`), and we always
+ * end stdin after the payload. The protocol allows signals until the channel closes, so send the request
+ * through ssh2's protocol object while the channel is open or half-closed (mscdex/ssh2#1510 fixes this upstream).
+ */
+function signal(channel: ClientChannel, name: string): void {
+  const internals = channel as unknown as {
+    outgoing?: { id?: number; state?: string };
+    _client?: { _protocol?: { signal?: (id: number, signal: string) => void } };
+  };
+  const { outgoing } = internals;
+  const send = internals._client?._protocol?.signal;
+  try {
+    if (outgoing?.id !== undefined && (outgoing.state === 'open' || outgoing.state === 'eof') && send) {
+      send.call(internals._client?._protocol, outgoing.id, name);
+    } else {
+      channel.signal(name);
+    }
+  } catch {
+    // the channel is already gone
+  }
+}

@@ -1,0 +1,88 @@
+import { homedir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { TransportError } from '../../errors.js';
+import type { ExecRequest, ExecResult, HostTarget, Transport } from '../types.js';
+import type { SecretCache } from './auth.js';
+import { openConnection } from './connection.js';
+import { ConnectionPool } from './connection-pool.js';
+import { execOnHost } from './exec.js';
+import type { SshTransportOptions } from './options.js';
+import { endpointKey, loadSshConfig, resolveEndpoint, type Endpoint } from './ssh-config.js';
+
+export type { SecretRequest, SshTransportOptions, UnknownHostKey } from './options.js';
+
+/** The SSH transport, plus what tests and diagnostics want to know about its connections. */
+export interface SshTransport extends Transport {
+  /** SSH connections opened so far (jump hops included); stays flat while connections are reused. */
+  connectionsOpened(): number;
+  /** The host as it will be connected to: site values, then ~/.ssh/config, then defaults. */
+  resolve(host: HostTarget): Promise<Endpoint>;
+}
+
+/** Runs commands on site hosts over SSH (ssh2), one warm connection per host, host keys checked strictly. */
+export function createSshTransport(options: SshTransportOptions = {}): SshTransport {
+  const homeDir = options.homeDir ?? homedir();
+  const defaultUser = options.defaultUser ?? userInfo().username;
+  const cache: SecretCache = new Map();
+  const agentSocket = options.agentSocket === null ? undefined : (options.agentSocket ?? process.env['SSH_AUTH_SOCK']);
+  const settings = {
+    knownHostsPath: options.knownHostsPath ?? join(homeDir, '.ssh', 'known_hosts'),
+    hashKnownHosts: options.hashKnownHosts ?? false,
+    ...(options.acceptedHostKeys ? { acceptedHostKeys: options.acceptedHostKeys } : {}),
+    ...(options.acceptHostKey ? { acceptHostKey: options.acceptHostKey } : {}),
+    auth: { agentSocket: agentSocket || undefined, askSecret: options.askSecret, homeDir, cache },
+    keepaliveIntervalMs: options.keepaliveIntervalMs ?? 15_000,
+    keepaliveCountMax: options.keepaliveCountMax ?? 3,
+    readyTimeoutMs: options.readyTimeoutMs ?? 20_000,
+  };
+  const pool = new ConnectionPool((endpoint, sock) => openConnection(endpoint, sock, settings), options.maxChannels ?? 8);
+  const sshConfigPath = options.sshConfigPath === undefined ? join(homeDir, '.ssh', 'config') : options.sshConfigPath;
+  let config: ReturnType<typeof loadSshConfig> | undefined;
+
+  const resolve = async (host: HostTarget): Promise<Endpoint> => {
+    config ??= loadSshConfig(sshConfigPath);
+    return resolveEndpoint(host, { config: await config, homeDir, defaultUser });
+  };
+
+  const sudoPassword = (endpoint: Endpoint) => async (): Promise<string | undefined> => {
+    const key = `sudo:${endpointKey(endpoint)}`;
+    const cached = cache.get(key);
+    if (typeof cached === 'string') return cached;
+    const answer = await options.askSecret?.({
+      kind: 'sudo-password',
+      host: endpoint.name,
+      user: endpoint.user,
+      prompt: `[sudo] password for ${endpoint.user} on ${endpoint.name}:`,
+    });
+    if (answer !== undefined) cache.set(key, answer);
+    return answer;
+  };
+
+  return {
+    async exec(request: ExecRequest): Promise<ExecResult> {
+      if (request.target.kind !== 'host') {
+        throw new TransportError('the SSH transport runs commands on site hosts only', {
+          phase: 'exec',
+          hint: 'run local steps with the local transport',
+        });
+      }
+      const host = request.target.host;
+      const endpoint = await resolve(host);
+      return execOnHost(request, {
+        pool,
+        endpoint,
+        killGraceMs: options.killGraceMs ?? 2_000,
+        ...(host.become === 'sudo'
+          ? {
+              become: 'sudo' as const,
+              ...(options.askSecret ? { sudoPassword: sudoPassword(endpoint) } : {}),
+              forgetSudoPassword: () => cache.delete(`sudo:${endpointKey(endpoint)}`),
+            }
+          : {}),
+      });
+    },
+    close: () => pool.close(),
+    connectionsOpened: () => pool.opened,
+    resolve,
+  };
+}

@@ -1,0 +1,95 @@
+import type { EngineEvent } from '../../engine/events.js';
+import { assertNever } from '../../errors.js';
+import { unitLabel } from '../../journal/events.js';
+
+const MODE_BANNER = { live: 'LIVE', 'dry-run': 'DRY-RUN (nothing runs, nothing connects)', rehearse: 'REHEARSAL (only readonly steps run)' } as const;
+
+/**
+ * One line per state change plus prefixed output lines: for CI logs, `tee`, and terminals without the TUI.
+ * Output is split into whole lines per unit so interleaved hosts stay readable.
+ */
+export function createPlainRenderer(write: (text: string) => void): { render(event: EngineEvent): void; flush(): void } {
+  const partial = new Map<string, string>();
+  let total = 0;
+  const order = new Map<string, number>();
+  const flushUnit = (key: string) => {
+    const rest = partial.get(key);
+    if (rest) write(`  ${key} | ${rest}\n`);
+    partial.delete(key);
+  };
+  const render = (event: EngineEvent): void => {
+    switch (event.type) {
+      case 'run-started':
+        total = event.steps.length;
+        event.steps.forEach((s, i) => order.set(s.id, i + 1));
+        write(`${event.resumed ? 'Resuming' : 'Starting'} run ${event.runId} — ${MODE_BANNER[event.mode]}\n  ${event.title} [${event.runbook}] on site ${event.site}\n  run directory: ${event.runDir}\n`);
+        return;
+      case 'notice':
+        write(`note: ${event.text}\n`);
+        return;
+      case 'step-started':
+        write(`▶ [${order.get(event.step) ?? '?'}/${total}] ${event.step}${event.units > 1 ? ` (${event.units} ${event.items ? 'items' : 'hosts'})` : ''}\n`);
+        return;
+      case 'step-skipped':
+        write(`- [${order.get(event.step) ?? '?'}/${total}] ${event.step} skipped: ${event.reason}\n`);
+        return;
+      case 'would-run':
+        write(`  would run ${event.step}${event.confirm ? ` after the operator types "${event.confirm}"` : ''}:\n`);
+        for (const inv of event.invocations) write(`    on ${inv.target}${inv.item !== undefined ? ` for ${inv.item}` : ''}:\n${inv.command.split('\n').map((l) => `      │ ${l}`).join('\n')}\n`);
+        if (event.captures.length) write(`    would capture: ${event.captures.join(', ')}\n`);
+        return;
+      case 'unit-started':
+        if (event.attempt > 1) write(`  ${unitLabel(event.unit)}: attempt ${event.attempt}\n`);
+        return;
+      case 'output': {
+        const key = unitLabel(event.unit);
+        const text = (partial.get(key) ?? '') + event.text;
+        const lines = text.split('\n');
+        partial.set(key, lines.pop() ?? '');
+        for (const line of lines) write(`  ${key} | ${line}\n`);
+        return;
+      }
+      case 'unit-finished': {
+        const key = unitLabel(event.unit);
+        flushUnit(key);
+        const mark = event.outcome === 'succeeded' ? '✔' : event.outcome === 'failed' ? '✘' : '?';
+        write(`  ${mark} ${key} ${event.outcome}${event.exitCode !== undefined ? ` (exit ${event.exitCode})` : ''}${event.reason ? `: ${event.reason}` : ''} in ${(event.durationMs / 1000).toFixed(1)}s\n`);
+        return;
+      }
+      case 'unit-skipped':
+        write(`  - ${unitLabel(event.unit)} skipped: ${event.reason}\n`);
+        return;
+      case 'retrying':
+        write(`  ↻ ${unitLabel(event.unit)} retrying in ${(event.delayMs / 1000).toFixed(0)}s (${event.reason})\n`);
+        return;
+      case 'recorded':
+        write(`  ● ${event.step}: ${event.what} ${event.text}\n`);
+        return;
+      case 'step-finished':
+        write(`${event.status === 'succeeded' ? '✔' : '✘'} ${event.step} ${event.status} in ${(event.durationMs / 1000).toFixed(1)}s\n`);
+        return;
+      case 'run-paused':
+        write(`⏸ run paused: ${pauseText(event.reason)}\n`);
+        for (const w of event.waiting) write(`  waiting: ${w.detail}\n    settle with: ${w.flag}\n`);
+        write(`  resume with: ${event.resumeCommand}\n`);
+        return;
+      case 'run-finished':
+        write(`${event.status === 'succeeded' ? '✔ run finished' : '✘ run finished with failed steps'} in ${(event.durationMs / 1000).toFixed(1)}s\n`);
+        return;
+      default:
+        assertNever(event);
+    }
+  };
+  return { render, flush: () => [...partial.keys()].forEach(flushUnit) };
+}
+
+function pauseText(reason: 'interrupted' | 'needs-operator' | 'step-failed'): string {
+  switch (reason) {
+    case 'interrupted':
+      return 'interrupted by the operator';
+    case 'needs-operator':
+      return 'waiting for an approval or decision that cannot be asked here';
+    case 'step-failed':
+      return 'a step failed';
+  }
+}

@@ -1,0 +1,64 @@
+import type { Operator } from '../../engine/operator.js';
+import { unitLabel } from '../../journal/events.js';
+import type { Prompter } from './prompts.js';
+
+const MAX_PHRASE_TRIES = 3;
+
+/** An operator answering on a plain terminal: typed phrases, y/n checklists, one-letter choices. */
+export function promptOperator(prompter: Prompter, write: (text: string) => void): Operator {
+  const choose = async <T extends string>(question: string, choices: Record<string, T>): Promise<T> => {
+    for (;;) {
+      const answer = (await prompter.ask(question)).trim().toLowerCase();
+      const choice = choices[answer];
+      if (choice) return choice;
+      write(`  answer one of: ${Object.keys(choices).join(', ')}\n`);
+    }
+  };
+  const reason = async (what: string) => {
+    for (;;) {
+      const text = (await prompter.ask(`  reason for ${what}: `)).trim();
+      if (text) return text;
+    }
+  };
+  return {
+    async confirm(request) {
+      write(`\n!! ${request.title} is DESTRUCTIVE.\n${request.message ? `   ${request.message}\n` : ''}${request.scope.map((line) => `   ${line.split('\n').join('\n   ')}`).join('\n')}\n`);
+      for (let i = 0; i < MAX_PHRASE_TRIES; i++) {
+        const typed = await prompter.ask(`   Type "${request.phrase}" to run it (empty to stop): `);
+        if (typed === '') return 'refused';
+        if (typed === request.phrase) return { phrase: typed, via: 'prompt' };
+        write('   That is not the phrase; nothing was run.\n');
+      }
+      return 'refused';
+    },
+    async manual(request) {
+      write(`\n== ${request.title} (manual step)\n${request.instructions.trim()}\n`);
+      for (const item of request.checklist) {
+        const done = await choose(`  [ ] ${item} — done? (y/n) `, { y: 'y', yes: 'y', n: 'n', no: 'n' });
+        if (done === 'n') return 'refused';
+      }
+      const values: Record<string, string> = {};
+      for (const record of request.record) {
+        for (;;) {
+          const value = record.secret ? await prompter.askHidden(`  ${record.prompt}: `) : await prompter.ask(`  ${record.prompt}: `);
+          if (value && (!record.pattern || new RegExp(record.pattern, 'u').test(value))) {
+            values[record.name] = value;
+            break;
+          }
+          write(record.pattern ? `  expected a value matching ${record.pattern}\n` : '  a value is required\n');
+        }
+      }
+      return { values, via: 'prompt' };
+    },
+    async onFailure(request) {
+      write(`\n!! ${request.title} failed:\n${request.failed.map((f) => `   ${unitLabel(f.unit)}: ${f.reason}`).join('\n')}\n   logs: ${request.logPaths.join(', ')}\n`);
+      const decision = await choose('   [r]etry, [s]kip, [a]bort? ', { r: 'retry', retry: 'retry', s: 'skip', skip: 'skip', a: 'abort', abort: 'abort' } as const);
+      return { decision, reason: decision === 'skip' ? await reason('skipping') : `operator chose ${decision}`, via: 'prompt' };
+    },
+    async decideUnknown(request) {
+      write(`\n?? ${unitLabel(request.unit)}: outcome unknown (${request.reason}).\n`);
+      const decision = await choose('   [r]erun it, mark it [d]one, or [s]kip it? ', { r: 'rerun', rerun: 'rerun', d: 'done', done: 'done', s: 'skip', skip: 'skip' } as const);
+      return { decision, reason: await reason(decision), via: 'prompt' };
+    },
+  };
+}

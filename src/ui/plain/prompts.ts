@@ -1,0 +1,32 @@
+import { createInterface } from 'node:readline/promises';
+import { Writable } from 'node:stream';
+
+/** Line prompts on a terminal; one question at a time. */
+export interface Prompter {
+  ask(question: string): Promise<string>;
+  askHidden(question: string): Promise<string>;
+}
+
+/** Prompts over the given streams; hidden answers are not echoed. */
+export function createPrompter(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Prompter {
+  const ask = async (question: string, hidden: boolean) => {
+    let muted = false;
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        if (!muted) output.write(chunk);
+        done();
+      },
+    });
+    const rl = createInterface({ input, output: sink, terminal: (input as { isTTY?: boolean }).isTTY === true });
+    try {
+      const answer = rl.question(question);
+      muted = hidden;
+      const text = await answer;
+      if (hidden) output.write('\n');
+      return text;
+    } finally {
+      rl.close();
+    }
+  };
+  return { ask: (q) => ask(q, false), askHidden: (q) => ask(q, true) };
+}
