@@ -1,0 +1,122 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { runCli, SITE_LOCAL, stepEvents, writeFixture, type CliResult } from '../harness/cli.js';
+import { tempDirForTest } from '../harness/tmp.js';
+
+/**
+ * Crash tests with real processes: fieldbook is SIGKILLed at many points of a run (between steps and in the
+ * middle of them), then resumed. Every completed step must have run exactly once, and a step whose outcome is
+ * unknown must be surfaced to the operator (exit 3 naming it), never re-run silently.
+ */
+
+const STEPS = 20;
+const ITEMS = 30;
+
+function stepsRunbook(counter: string): string {
+  const steps = Array.from({ length: STEPS }, (_, i) => `  - id: step-${i + 1}
+    run: |
+      sleep 0.02
+      echo ${i + 1} >> ${counter}
+      sleep 0.03
+`).join('');
+  return `apiVersion: fieldbook/v1\nkind: Runbook\nmetadata: { name: crash-steps, title: Crash steps }\nsteps:\n${steps}`;
+}
+
+function foreachRunbook(counter: string): string {
+  return `apiVersion: fieldbook/v1
+kind: Runbook
+metadata: { name: crash-items, title: Crash items }
+steps:
+  - id: items
+    foreach: [${Array.from({ length: ITEMS }, (_, i) => `"item-${i + 1}"`).join(', ')}]
+    run: |
+      sleep 0.02
+      echo \${{ item }} >> ${counter}
+      sleep 0.03
+`;
+}
+
+const lines = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l) => l.length > 0) : []);
+
+/** A small deterministic generator, so a failure can be replayed. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+}
+
+interface Scenario {
+  runbook: string;
+  counter: string;
+  expected: string[];
+  /** The step and target label a waiting unit is printed with, given the counter line it writes. */
+  labelOf: (line: string) => string;
+}
+
+/** Drive run + resumes with kills until the run finishes; returns how many kills happened. */
+async function crashAndResume(dir: string, scenario: Scenario, seed: number, minKills: number): Promise<number> {
+  const runsDir = join(dir, 'runs');
+  const journal = join(runsDir, 'r', 'journal.jsonl');
+  const next = random(seed);
+  let kills = 0;
+  let surfaced = 0;
+  // Kill right after a step or unit event (a step boundary, or a unit just started), or some ms later (mid-step).
+  const killAt = () => ({ journal, events: stepEvents(journal) + 1, delayMs: next() < 0.5 ? 0 : Math.floor(next() * 40) });
+  let result: CliResult = await runCli(['run', scenario.runbook, '--site', 'site.yaml', '--runs-dir', runsDir, '--run-id', 'r', '--ui', 'plain'], { cwd: dir, killAt: killAt() });
+  for (let round = 0; round < 400; round++) {
+    if (result.killed) {
+      kills++;
+      await delay(80); // let an orphaned step script finish its write, as a crashed laptop's would not
+    } else if (result.code === 3) {
+      // The unknown unit is named; deciding needs the operator to look at the world, here the counter file.
+      surfaced++;
+      const before = lines(scenario.counter);
+      const waiting = [...result.stdout.matchAll(/waiting: (.+?): outcome unknown/g)].map((m) => m[1]!);
+      expect(waiting.length).toBeGreaterThan(0);
+      expect(result.stdout).toMatch(/settle with: --decide /);
+      const decisions = waiting.map((label) => {
+        const step = label.replace(/\[.*$/, '');
+        const line = scenario.expected.find((l) => scenario.labelOf(l) === label);
+        expect(line, `unknown unit ${label} maps to a counter line`).toBeDefined();
+        return `--decide=${step}=${before.includes(line!) ? 'done' : 'rerun'}`;
+      });
+      result = await runCli(['resume', 'r', '--runs-dir', runsDir, '--ui', 'plain', ...decisions], { cwd: dir, ...(kills < minKills ? { killAt: killAt() } : {}) });
+      continue;
+    } else {
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      break;
+    }
+    const before = lines(scenario.counter);
+    result = await runCli(['resume', 'r', '--runs-dir', runsDir, '--ui', 'plain'], { cwd: dir, ...(kills < minKills ? { killAt: killAt() } : {}) });
+    // A resume that stops for a decision must not have run anything.
+    if (result.code === 3) expect(lines(scenario.counter)).toEqual(before);
+  }
+  expect(result.code).toBe(0);
+  expect(lines(scenario.counter)).toEqual(scenario.expected);
+  expect(surfaced).toBeGreaterThan(0);
+  return kills;
+}
+
+describe('crash and resume', () => {
+  it(`runs each of ${STEPS} steps exactly once across at least 40 SIGKILLs`, async () => {
+    const dir = tempDirForTest();
+    const counter = join(dir, 'counter');
+    writeFixture(dir, 'site.yaml', SITE_LOCAL);
+    writeFixture(dir, 'steps.yaml', stepsRunbook(counter));
+    const expected = Array.from({ length: STEPS }, (_, i) => String(i + 1));
+    const kills = await crashAndResume(dir, { runbook: 'steps.yaml', counter, expected, labelOf: (line) => `step-${line}` }, 7, 40);
+    expect(kills).toBeGreaterThanOrEqual(40);
+  }, 240_000);
+
+  it(`runs each of ${ITEMS} foreach items exactly once across SIGKILLs`, async () => {
+    const dir = tempDirForTest();
+    const counter = join(dir, 'counter');
+    writeFixture(dir, 'site.yaml', SITE_LOCAL);
+    writeFixture(dir, 'items.yaml', foreachRunbook(counter));
+    const expected = Array.from({ length: ITEMS }, (_, i) => `item-${i + 1}`);
+    const kills = await crashAndResume(dir, { runbook: 'items.yaml', counter, expected, labelOf: (line) => `items[${Number(line.slice(5)) - 1}: ${line}]` }, 11, 40);
+    expect(kills).toBeGreaterThanOrEqual(40);
+  }, 240_000);
+});
