@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { ExecSession, type CutPlan, type ExecChannels, type ExecRecord } from './exec-session.js';
-import { acceptExecSpdy, negotiateSpdy, SPDY_PROTOCOLS } from './exec-spdy.js';
+import { acceptExecSpdy, expectedStreams, negotiateSpdy, SPDY_PROTOCOLS } from './exec-spdy.js';
 import { acceptExecWebSocket, negotiateWebSocket, WS_V4, WS_V5 } from './exec-ws.js';
 import { renderKubeconfig } from './kubeconfig.js';
-import { loadFixtures, ObjectStore, type Fixture, type KubeObject } from './objects.js';
+import { buildStore, type Fixture, type KubeObject } from './objects.js';
 import { badRequest, discovery, getResource, parseResourcePath, type Reply, type ResourcePath } from './resources.js';
 import { failure, forbidden, notFound } from './status.js';
 import { makeServerCert } from './tls.js';
@@ -26,8 +26,10 @@ export interface ForbidRule {
   namespace?: string;
 }
 
+/** An exec stream protocol the server can accept. */
 export type ExecProtocol = typeof WS_V5 | typeof WS_V4 | 'spdy';
 
+/** How to start a test API server; every field has a default. */
 export interface KubeApiOptions {
   /** Resource types and their objects. @default every file in test/kube/fixtures */
   fixtures?: Fixture[];
@@ -43,11 +45,16 @@ export interface KubeApiOptions {
   user?: string;
   /** Requests denied with 403 Forbidden. @default [] */
   forbid?: ForbidRule[];
-  /** Sandbox of each pod as `namespace/name` → directory. @default `<dir>/pods/<namespace>/<name>`, created at start */
+  /** Where pod sandboxes are made: `<podRoot>/<namespace>/<name>`, created at start. @default `<dir>/pods` */
+  podRoot?: string;
+  /** Sandbox of single pods as `namespace/name` → directory; wins over podRoot. Dirs outside `dir` outlive stop(). */
   podDirs?: Record<string, string>;
   /** Exec protocols accepted, WebSocket ones in preference order. @default ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'spdy'] */
   execProtocols?: ExecProtocol[];
-  /** HTTPS with a throwaway CA in the kubeconfig; false serves plain HTTP. @default true */
+  /**
+   * HTTPS with a throwaway CA in the kubeconfig. false serves plain HTTP without authentication, like the old
+   * insecure port: kubectl sends no bearer token over plain HTTP. @default true
+   */
   tls?: boolean;
   /** gitVersion served on /version. @default 'v1.32.0' */
   version?: string;
@@ -63,6 +70,7 @@ export interface RequestRecord {
   protocols?: string;
 }
 
+/** A running test API server, its kubeconfig, and what it saw. */
 export interface KubeApi {
   /** `https://127.0.0.1:<port>`. */
   url: string;
@@ -72,6 +80,8 @@ export interface KubeApi {
   context: string;
   namespace: string;
   token: string;
+  /** The CA of the server certificate, for clients other than kubectl; undefined with `tls: false`. */
+  caPem: string | undefined;
   requests: RequestRecord[];
   execs: ExecRecord[];
   /** Environment for a kubectl child: KUBECONFIG, KUBECACHEDIR and a HOME inside `dir`. */
@@ -82,29 +92,6 @@ export interface KubeApi {
   /** The next exec has its connection destroyed (no status, no close frame) as `plan` says. */
   cutNextExecAfter(plan: CutPlan): void;
   stop(): Promise<void>;
-}
-
-function namespaceFixture(fixtures: Fixture[]): Fixture {
-  const names = new Set(['default', 'kube-system']);
-  for (const f of fixtures) for (const o of f.items) if (o.metadata.namespace !== undefined) names.add(o.metadata.namespace);
-  const items = [...names].sort().map((name) => ({
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name, creationTimestamp: '2026-01-01T00:00:00Z', labels: { 'kubernetes.io/metadata.name': name } },
-    status: { phase: 'Active' },
-  }));
-  return { resource: { group: '', version: 'v1', plural: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false, shortNames: ['ns'] }, items };
-}
-
-async function buildStore(options: KubeApiOptions): Promise<ObjectStore> {
-  const fixtures = structuredClone(options.fixtures ?? (await loadFixtures()));
-  for (const object of options.objects ?? []) {
-    const fixture = fixtures.find((f) => `${f.resource.group === '' ? '' : `${f.resource.group}/`}${f.resource.version}` === object.apiVersion && f.resource.kind === object.kind);
-    if (fixture === undefined) throw new Error(`no fixture serves ${object.apiVersion} ${object.kind} (object ${object.metadata.name})`);
-    fixture.items.push(object);
-  }
-  if (!fixtures.some((f) => f.resource.plural === 'namespaces' && f.resource.group === '')) fixtures.push(namespaceFixture(fixtures));
-  return new ObjectStore(fixtures);
 }
 
 function send(res: ServerResponse, reply: Reply): void {
@@ -124,7 +111,7 @@ function refuseUpgrade(socket: Duplex, reply: Reply): void {
 /** Starts the server on 127.0.0.1 and a free port, and writes its kubeconfig. */
 export async function startKubeApi(options: KubeApiOptions = {}): Promise<KubeApi> {
   const dir = await mkdtemp(join(tmpdir(), 'fieldbook-kube-'));
-  const store = await buildStore(options);
+  const store = await buildStore(options.fixtures, options.objects);
   const context = options.context ?? 'global';
   const namespace = options.namespace ?? 'cpaas-system';
   const token = options.token ?? randomBytes(16).toString('hex');
@@ -134,12 +121,13 @@ export async function startKubeApi(options: KubeApiOptions = {}): Promise<KubeAp
   const requests: RequestRecord[] = [];
   const execs: ExecRecord[] = [];
   const sessions = new Set<ExecSession>();
+  const upgraded = new Set<Duplex>();
   let nextCut: CutPlan | undefined;
 
   const podDirs = new Map<string, string>();
   for (const pod of store.pods()) {
     const key = `${pod.metadata.namespace ?? ''}/${pod.metadata.name}`;
-    const podDir = options.podDirs?.[key] ?? join(dir, 'pods', pod.metadata.namespace ?? '', pod.metadata.name);
+    const podDir = options.podDirs?.[key] ?? join(options.podRoot ?? join(dir, 'pods'), pod.metadata.namespace ?? '', pod.metadata.name);
     await mkdir(podDir, { recursive: true });
     podDirs.set(key, podDir);
   }
@@ -155,7 +143,8 @@ export async function startKubeApi(options: KubeApiOptions = {}): Promise<KubeAp
     return { code: 403, body };
   };
 
-  const authenticated = (req: IncomingMessage): boolean => req.headers.authorization === `Bearer ${token}`;
+  const tls = options.tls ?? true;
+  const authenticated = (req: IncomingMessage): boolean => !tls || req.headers.authorization === `Bearer ${token}`;
   const unauthorized: Reply = { code: 401, body: failure(401, 'Unauthorized', 'Unauthorized') };
 
   const record = (req: IncomingMessage): URL => {
@@ -211,6 +200,8 @@ export async function startKubeApi(options: KubeApiOptions = {}): Promise<KubeAp
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', () => {});
+    upgraded.add(socket);
+    socket.on('close', () => upgraded.delete(socket));
     const url = record(req);
     if (!authenticated(req)) return refuseUpgrade(socket, unauthorized);
     const path = parseResourcePath(url.pathname);
@@ -251,13 +242,13 @@ export async function startKubeApi(options: KubeApiOptions = {}): Promise<KubeAp
       return session;
     };
     if (wsProtocol !== undefined) acceptExecWebSocket(req, socket, head, wsProtocol, start);
-    else acceptExecSpdy(socket, head, spdyProtocol ?? SPDY_PROTOCOLS[0], start);
+    else acceptExecSpdy(socket, head, spdyProtocol ?? SPDY_PROTOCOLS[0], expectedStreams(url.searchParams), start);
   };
 
   let server: Server;
   let scheme = 'http';
   let caPem: string | undefined;
-  if (options.tls ?? true) {
+  if (tls) {
     const cert = await makeServerCert(dir);
     caPem = cert.caPem;
     scheme = 'https';
@@ -275,7 +266,7 @@ export async function startKubeApi(options: KubeApiOptions = {}): Promise<KubeAp
   }
   const url = `${scheme}://${address()}`;
   const kubeconfigPath = join(dir, 'kubeconfig');
-  await writeFile(kubeconfigPath, renderKubeconfig({ server: url, token, context, namespace, ...(caPem === undefined ? {} : { caPem }) }), { mode: 0o600 });
+  await writeFile(kubeconfigPath, renderKubeconfig({ server: url, context, namespace, ...(tls ? { token } : {}), ...(caPem === undefined ? {} : { caPem }) }), { mode: 0o600 });
 
   return {
     url,
@@ -284,6 +275,7 @@ export async function startKubeApi(options: KubeApiOptions = {}): Promise<KubeAp
     context,
     namespace,
     token,
+    caPem,
     requests,
     execs,
     env: () => ({ KUBECONFIG: kubeconfigPath, KUBECACHEDIR: join(dir, 'cache'), HOME: join(dir, 'home') }),
@@ -298,6 +290,7 @@ export async function startKubeApi(options: KubeApiOptions = {}): Promise<KubeAp
     },
     stop: async () => {
       for (const session of sessions) session.abandon();
+      for (const socket of upgraded) socket.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await rm(dir, { recursive: true, force: true });

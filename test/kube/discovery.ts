@@ -77,7 +77,6 @@ export function resourceList(types: ResourceType[], group: string, version: stri
     return [
       main,
       { name: 'pods/exec', singularName: '', namespaced: true, kind: 'PodExecOptions', verbs: ['create', 'get'] },
-      { name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] },
     ];
   });
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: groupVersion({ group, version }), resources };

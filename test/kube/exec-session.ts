@@ -55,7 +55,8 @@ export class ExecSession {
   constructor(opts: ExecSessionOptions) {
     this.opts = opts;
     const [file = 'sh', ...args] = opts.record.command;
-    this.child = spawn(file, args, { cwd: opts.cwd, env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Its own process group, so that a cut or a stop also ends what the command started (`sleep` under `sh`).
+    this.child = spawn(file, args, { cwd: opts.cwd, env: opts.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     this.child.stdin.on('error', () => {}); // EPIPE when the command does not read its stdin
     this.child.stdout.on('data', (chunk: Buffer) => this.onStdout(chunk));
     this.child.stderr.on('data', (chunk: Buffer) => {
@@ -80,7 +81,15 @@ export class ExecSession {
     if (this.over) return;
     this.over = true;
     clearTimeout(this.timer);
-    this.child.kill('SIGKILL');
+    this.kill();
+  }
+
+  private kill(): void {
+    try {
+      if (this.child.pid !== undefined) process.kill(-this.child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
   }
 
   private onStdout(chunk: Buffer): void {
@@ -92,7 +101,8 @@ export class ExecSession {
       record.stdoutBytes += head.length;
       if (head.length > 0) this.opts.channels.stdout(head);
       // Let the head reach the socket before dropping it, as a connection cut mid-stream would.
-      setTimeout(() => this.cut(), 50);
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.cut(), 50);
       this.over = true;
       return;
     }
@@ -104,7 +114,7 @@ export class ExecSession {
     this.over = true;
     clearTimeout(this.timer);
     this.opts.record.cut = true;
-    this.child.kill('SIGKILL');
+    this.kill();
     this.opts.channels.destroy();
   }
 

@@ -4,7 +4,8 @@ export interface KubeconfigSpec {
   server: string;
   /** PEM of the CA; omitted for a plain-HTTP server. */
   caPem?: string;
-  token: string;
+  /** Bearer token of the user; omitted for a plain-HTTP server, which kubectl sends no token to anyway. */
+  token?: string;
   context: string;
   namespace: string;
   cluster?: string;
@@ -23,7 +24,7 @@ export function renderKubeconfig(spec: KubeconfigSpec): string {
     preferences: {},
     'current-context': spec.context,
     clusters: [{ name: cluster, cluster: clusterEntry }],
-    users: [{ name: user, user: { token: spec.token } }],
+    users: [{ name: user, user: spec.token === undefined ? {} : { token: spec.token } }],
     contexts: [{ name: spec.context, context: { cluster, user, namespace: spec.namespace } }],
   };
   return `${JSON.stringify(config, null, 2)}\n`;

@@ -107,3 +107,28 @@ export class ObjectStore {
     return this.find('', 'v1', 'pods')?.items ?? [];
   }
 }
+
+/** Namespaces of all namespaced objects, plus default and kube-system, so `kubectl get ns` works. */
+function namespaceFixture(fixtures: Fixture[]): Fixture {
+  const names = new Set(['default', 'kube-system']);
+  for (const f of fixtures) for (const o of f.items) if (o.metadata.namespace !== undefined) names.add(o.metadata.namespace);
+  const items = [...names].sort().map((name) => ({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, creationTimestamp: '2026-01-01T00:00:00Z', labels: { 'kubernetes.io/metadata.name': name } },
+    status: { phase: 'Active' },
+  }));
+  return { resource: { group: '', version: 'v1', plural: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false, shortNames: ['ns'] }, items };
+}
+
+/** The store a server serves: the fixtures (default: all files), extra objects, and Namespaces derived from both. */
+export async function buildStore(fixtureList?: Fixture[], objects: KubeObject[] = []): Promise<ObjectStore> {
+  const fixtures = structuredClone(fixtureList ?? (await loadFixtures()));
+  for (const object of objects) {
+    const fixture = fixtures.find((f) => groupVersion(f.resource) === object.apiVersion && f.resource.kind === object.kind);
+    if (fixture === undefined) throw new Error(`no fixture serves ${object.apiVersion} ${object.kind} (object ${object.metadata.name})`);
+    fixture.items.push(object);
+  }
+  if (!fixtures.some((f) => f.resource.plural === 'namespaces' && f.resource.group === '')) fixtures.push(namespaceFixture(fixtures));
+  return new ObjectStore(fixtures);
+}

@@ -24,17 +24,28 @@ function splitTerms(selector: string): string[] {
   return terms.map((t) => t.trim()).filter((t) => t !== '');
 }
 
+const KEY = String.raw`[A-Za-z0-9][-A-Za-z0-9_./]*`;
+const VALUE = String.raw`[-A-Za-z0-9_.]*`;
+const SET_TERM = new RegExp(String.raw`^(${KEY})\s+(in|notin)\s*\(([^)]*)\)$`);
+const COMPARE_TERM = new RegExp(String.raw`^(${KEY})\s*(==|=|!=)\s*(${VALUE})$`);
+const EXISTS_TERM = new RegExp(String.raw`^(!?)(${KEY})$`);
+const VALUE_ONLY = new RegExp(String.raw`^${VALUE}$`);
+
 function parseTerm(term: string): Requirement {
-  const set = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(term);
+  const fail = (): never => {
+    throw new Error(`unable to parse requirement: ${JSON.stringify(term)}`);
+  };
+  const set = SET_TERM.exec(term);
   if (set) {
     const values = set[3]!.split(',').map((v) => v.trim()).filter((v) => v !== '');
+    if (!values.every((v) => VALUE_ONLY.test(v))) fail();
     return { op: set[2] === 'in' ? 'in' : 'notin', key: set[1]!, values };
   }
-  const cmp = /^([^!=\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(term);
+  const cmp = COMPARE_TERM.exec(term);
   if (cmp) return { op: cmp[2] === '!=' ? 'neq' : 'eq', key: cmp[1]!, value: cmp[3]! };
-  if (/^![^!=\s()]+$/.test(term)) return { op: 'notexists', key: term.slice(1) };
-  if (/^[^!=\s()]+$/.test(term)) return { op: 'exists', key: term };
-  throw new Error(`unable to parse requirement: ${JSON.stringify(term)}`);
+  const exists = EXISTS_TERM.exec(term);
+  if (exists) return { op: exists[1] === '!' ? 'notexists' : 'exists', key: exists[2]! };
+  return fail();
 }
 
 /** Parses a selector; throws with the API server's wording on a malformed one. */

@@ -1,6 +1,6 @@
 // SPDY/3.1 framing as Kubernetes streaming uses it (moby/spdystream): control and data frames, and header
 // blocks compressed with one zlib context per direction, primed with the SPDY/3 dictionary.
-import { constants, Deflate, Inflate } from 'node:zlib';
+import { constants, inflateSync } from 'node:zlib';
 
 export const SYN_STREAM = 1;
 export const SYN_REPLY = 2;
@@ -84,20 +84,34 @@ export function dataFrame(streamId: number, flags: number, data: Buffer): Buffer
   return Buffer.concat([frameHeader(streamId & 0x7fffffff, flags, data.length), data]);
 }
 
-// Node's zlib runs a stream synchronously through _processChunk (what inflateSync uses inside); SPDY needs one
-// context across frames, answered frame by frame, so the stateful objects are driven the same way.
-interface SyncZlib {
-  _processChunk(chunk: Buffer, flushFlag: number): Buffer;
+/** Adler-32, the checksum zlib names a preset dictionary by. */
+function adler32(bytes: Buffer): number {
+  let a = 1;
+  let b = 0;
+  for (const byte of bytes) {
+    a = (a + byte) % 65521;
+    b = (b + a) % 65521;
+  }
+  return ((b << 16) | a) >>> 0;
 }
 
-/** The two zlib contexts of one SPDY connection. */
+/**
+ * The header compression of one SPDY connection. Node's zlib has no synchronous API for a stream that goes on
+ * across calls, and the frames must be answered in order, so: incoming blocks are inflated by running the whole
+ * history again (a few hundred bytes per exec), and outgoing blocks are written as stored (uncompressed) deflate
+ * blocks, which any zlib reader accepts as a continuation of the connection's stream.
+ */
 export class HeaderCodec {
-  private readonly inflater = new Inflate({ dictionary: SPDY_DICTIONARY }) as unknown as SyncZlib;
-  private readonly deflater = new Deflate({ dictionary: SPDY_DICTIONARY }) as unknown as SyncZlib;
+  private received = Buffer.alloc(0);
+  private inflated = 0;
+  private sentHeader = false;
 
   /** Decodes a compressed name/value block into lower-case names and their values. */
   decode(compressed: Buffer): Map<string, string[]> {
-    const block = this.inflater._processChunk(compressed, constants.Z_SYNC_FLUSH);
+    this.received = Buffer.concat([this.received, compressed]);
+    const all = inflateSync(this.received, { dictionary: SPDY_DICTIONARY, finishFlush: constants.Z_SYNC_FLUSH });
+    const block = all.subarray(this.inflated);
+    this.inflated = all.length;
     const headers = new Map<string, string[]>();
     const count = block.readUInt32BE(0);
     let at = 4;
@@ -114,18 +128,31 @@ export class HeaderCodec {
     return headers;
   }
 
-  /** Encodes and compresses a name/value block. */
+  /** Encodes a name/value block as the next piece of this connection's zlib stream. */
   encode(headers: Array<[string, string]>): Buffer {
-    const parts: Buffer[] = [];
     const u32 = (n: number): Buffer => {
       const b = Buffer.alloc(4);
       b.writeUInt32BE(n);
       return b;
     };
-    parts.push(u32(headers.length));
+    const parts: Buffer[] = [u32(headers.length)];
     for (const [name, value] of headers) {
       for (const text of [name.toLowerCase(), value]) parts.push(u32(Buffer.byteLength(text, 'latin1')), Buffer.from(text, 'latin1'));
     }
-    return this.deflater._processChunk(Buffer.concat(parts), constants.Z_SYNC_FLUSH);
+    const raw = Buffer.concat(parts);
+    const out: Buffer[] = [];
+    if (!this.sentHeader) {
+      // CMF 0x78 (deflate, 32 KiB window), FLG 0x20 (preset dictionary; 0x7820 is a multiple of 31), then DICTID.
+      out.push(Buffer.from([0x78, 0x20]), u32(adler32(SPDY_DICTIONARY)));
+      this.sentHeader = true;
+    }
+    // A non-final stored block: BFINAL=0 BTYPE=00 padded to a byte, LEN and its complement, little-endian.
+    const stored = Buffer.alloc(5);
+    stored.writeUInt16LE(raw.length, 1);
+    stored.writeUInt16LE(~raw.length & 0xffff, 3);
+    // Then an empty stored block, as Z_SYNC_FLUSH writes: Go's inflater hands out a block's bytes only once it
+    // has seen where the next block starts, and the next frame is not there yet.
+    out.push(stored, raw, Buffer.from([0x00, 0x00, 0x00, 0xff, 0xff]));
+    return Buffer.concat(out);
   }
 }
