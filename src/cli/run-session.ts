@@ -67,11 +67,17 @@ export async function takeLocks(paths: RunPaths, runsDir: string, siteName: stri
   return locks;
 }
 
+/**
+ * Events that announce no action and that replay can do without: a lost `step-started` is implied by the
+ * `unit-started` after it, a lost `step-finished` is written again on resume. The next durable event syncs them.
+ */
+const DEFERRED_SYNC = new Set<JournalEvent['type']>(['step-started', 'step-finished']);
+
 /** A journal writer whose every append is also applied to the live state. */
 function recorder(journal: JournalWriter, state: RunState) {
   return async (event: NewJournalEvent): Promise<void> => {
     const full = { ...event, at: new Date().toISOString() } as JournalEvent;
-    await journal.append(full);
+    await journal.append(full, { durable: !DEFERRED_SYNC.has(full.type) });
     applyEvent(state, full);
   };
 }

@@ -10,8 +10,12 @@ export interface TornTail {
 
 /** Appends events to a journal, one JSON line each, durable before `append` resolves. */
 export interface JournalWriter {
-  /** Write `event` as one line and fsync the file. Concurrent calls are written one after another, in call order. */
-  append(event: object): Promise<void>;
+  /**
+   * Write `event` as one line and fsync the file. Concurrent calls are written one after another, in call order.
+   * With `durable: false` the fsync is left to the next durable append (or `close`), which covers this line too:
+   * for events that announce no action and that replay can do without.
+   */
+  append(event: object, options?: { durable?: boolean }): Promise<void>;
   /** Wait for pending appends, then close the file. */
   close(): Promise<void>;
   /** The torn last line that was cut off when the journal was opened, for the caller to record. */
@@ -85,6 +89,7 @@ class Writer implements JournalWriter {
   private queue: Promise<void> = Promise.resolve();
   private failure: FieldbookError | undefined;
   private closed = false;
+  private unsynced = false;
 
   constructor(
     private readonly path: string,
@@ -92,7 +97,7 @@ class Writer implements JournalWriter {
     readonly truncated: TornTail | undefined,
   ) {}
 
-  append(event: object): Promise<void> {
+  append(event: object, options: { durable?: boolean } = {}): Promise<void> {
     if (this.closed) return Promise.reject(new FieldbookError('journal', `${this.path}: journal is closed`));
     let line: string;
     try {
@@ -101,7 +106,7 @@ class Writer implements JournalWriter {
       const reason = cause instanceof Error ? cause.message : String(cause);
       return Promise.reject(new FieldbookError('internal', `${this.path}: event is not serialisable (${reason})`, { cause }));
     }
-    const written = this.queue.then(() => this.write(line));
+    const written = this.queue.then(() => this.write(line, options.durable ?? true));
     this.queue = written.catch(() => undefined);
     return written;
   }
@@ -110,15 +115,17 @@ class Writer implements JournalWriter {
     if (this.closed) return;
     this.closed = true;
     await this.queue;
+    if (this.unsynced && !this.failure) await this.handle.sync();
     await this.handle.close();
   }
 
-  private async write(line: string): Promise<void> {
+  private async write(line: string, durable: boolean): Promise<void> {
     // After a failed write the file may end in half a line: refuse to glue more events onto it.
     if (this.failure) throw this.failure;
     try {
       await this.handle.writeFile(line, 'utf8');
-      await this.handle.sync();
+      this.unsynced = !durable;
+      if (durable) await this.handle.sync();
     } catch (cause) {
       const reason = cause instanceof Error ? cause.message : String(cause);
       this.failure = new FieldbookError('journal', `${this.path}: cannot append to the journal (${reason})`, { cause });
