@@ -35,6 +35,17 @@ async function deadPid(): Promise<number> {
   return pid;
 }
 
+/** The pid of a zombie: a child that exited but whose parent (an exec'd sleep) never reaps it. */
+async function zombiePid(): Promise<number> {
+  const parent = spawn('sh', ['-c', 'sleep 0.05 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  onTestFinished(() => {
+    parent.kill('SIGKILL');
+  });
+  const [chunk] = (await once(parent.stdout!, 'data')) as [Buffer];
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return Number(chunk.toString().trim());
+}
+
 function holder(overrides: Partial<LockHolder> = {}): LockHolder {
   return { ...currentHolder('fieldbook run wipe.yaml --site acme.yaml'), ...overrides };
 }
@@ -88,6 +99,15 @@ describe('acquireLock', () => {
     expect(lock.tookOverFrom).toEqual(stale);
     expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(me);
     expect((await readdir(dir)).sort()).toEqual(['lock']); // no guard or temporary file left
+  });
+
+  it('treats a zombie holder (killed, not yet reaped) as dead and takes its lock over', async () => {
+    const { path } = await tempLock();
+    const zombie = holder({ pid: await zombiePid() });
+    expect(() => process.kill(zombie.pid, 0)).not.toThrow(); // kill(0) alone would call it alive
+    await writeFile(path, JSON.stringify(zombie));
+    expect(await readLock(path)).toMatchObject({ state: 'held', alive: 'no' });
+    expect((await acquireLock(path, holder(), { takeOverStale: true })).tookOverFrom).toEqual(zombie);
   });
 
   it('refuses a stale lock when not allowed to take it over, and says it is stale', async () => {

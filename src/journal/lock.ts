@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { link, open, readFile, rename, rm } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
@@ -242,13 +243,26 @@ function sameHolder(a: LockHolder, b: LockHolder): boolean {
   return a.pid === b.pid && a.hostname === b.hostname && a.startedAt === b.startedAt;
 }
 
-/** `kill(pid, 0)`: ESRCH means dead; EPERM means alive but someone else's. Anything else counts as alive. */
+/**
+ * `kill(pid, 0)`: ESRCH means dead; EPERM means alive but someone else's. Anything else counts as alive. A zombie
+ * (killed, not yet reaped by its parent) answers kill(0) but will never run again: dead.
+ */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return errorCode(error) !== 'ESRCH';
+  }
+  return !isZombie(pid);
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    // /proc/<pid>/stat: "pid (comm) S ..."; comm may hold spaces or parentheses, so read after the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
   }
 }
 
