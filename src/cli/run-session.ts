@@ -125,7 +125,7 @@ export async function drive(setup: DriveSetup, io: CliIO): Promise<number> {
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
 
-  const transports = createTransportSet({ mode: setup.mode });
+  const transports = createTransportSet({ mode: setup.mode, kubeCacheDir: join(setup.runsDir, '..', 'cache', 'kubectl') });
   const values: Record<string, ParamValue> = Object.fromEntries(Object.entries(setup.params).map(([name, p]) => [name, p.value]));
   let result: RunResult;
   try {

@@ -6,13 +6,13 @@ import type { ParamValue } from '../schema/common.js';
 import type { Runbook } from '../schema/runbook.js';
 import type { Site } from '../schema/site.js';
 import type { Masker } from '../secrets/masker.js';
-import type { Target, Transport } from '../transports/types.js';
+import type { ExecRequest, ExecResult } from '../transports/types.js';
 import type { EngineEvent } from './events.js';
 import type { Operator } from './operator.js';
 
-/** Which transport carries commands to a target. */
+/** The transports of a run behind one door: each request goes to the one that can carry it. */
 export interface TransportSet {
-  forTarget(target: Target): Transport;
+  exec(request: ExecRequest): Promise<ExecResult>;
   closeAll(): Promise<void>;
 }
 

@@ -1,6 +1,6 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
-import { FieldbookError } from '../errors.js';
+import { FieldbookError, TransportError } from '../errors.js';
 import { unitLabel, type UnitKey } from '../journal/events.js';
 import { logPath } from '../journal/run-dir.js';
 import { hostView, MASK } from '../plan/plan.js';
@@ -75,7 +75,7 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
   let outcome: ExecOutcome;
   let durationMs = 0;
   try {
-    const result = await ctx.transports.forTarget(target.transport).exec({
+    const result = await ctx.transports.exec({
       target: target.transport,
       command,
       ...(step.timeoutMs !== undefined ? { timeoutMs: step.timeoutMs } : {}),
@@ -86,7 +86,10 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
     outcome = result.outcome;
     durationMs = Math.round(result.durationMs);
   } catch (error) {
-    outcome = { kind: 'unknown', reason: ctx.masker.mask(error instanceof Error ? error.message : String(error)) };
+    const reason = ctx.masker.mask(error instanceof Error ? error.message : String(error));
+    // Failing to connect or authenticate means nothing ran; failing later leaves the outcome unknown.
+    const beforeStart = error instanceof TransportError && error.details.phase !== undefined && error.details.phase !== 'exec';
+    outcome = beforeStart ? { kind: 'refused', reason } : { kind: 'unknown', reason };
   }
   forward('stdout', streams.stdout.flush());
   forward('stderr', streams.stderr.flush());
@@ -119,7 +122,9 @@ export function judge(step: PlannedStep, outcome: ExecOutcome): UnitResult {
     case 'exited':
       return step.spec.expect.exitCodes.includes(outcome.exitCode)
         ? { outcome: 'succeeded' }
-        : { outcome: 'failed', reason: `exit code ${outcome.exitCode}${step.spec.expect.exitCodes.length > 1 || step.spec.expect.exitCodes[0] !== 0 ? ` (expected ${step.spec.expect.exitCodes.join(' or ')})` : ''}` };
+        : { outcome: 'failed', reason: `exit code ${outcome.exitCode}${step.spec.expect.exitCodes.length > 1 || step.spec.expect.exitCodes[0] !== 0 ? ` (expected ${step.spec.expect.exitCodes.join(' or ')})` : ''}${outcome.note ? `: ${outcome.note}` : ''}` };
+    case 'refused':
+      return { outcome: 'failed', reason: outcome.reason };
     case 'signalled':
       return { outcome: 'failed', reason: `killed by ${outcome.signal}` };
     case 'timeout':

@@ -1,7 +1,7 @@
 import type { StepSpec } from '../schema/runbook.js';
 import type { Site } from '../schema/site.js';
 import { renderArg, renderScript, renderText, shellQuote, type Value } from '../template/index.js';
-import { kubeFlags } from '../transports/kubectl-argv.js';
+import { kubeFlags } from '../transports/kubectl/argv.js';
 import type { Command, KubeSettings } from '../transports/types.js';
 
 /** The command one execution of a step runs, with every `${{ }}` expanded in `scope`. Manual steps have none. */

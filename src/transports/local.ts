@@ -1,6 +1,5 @@
 import { execa } from 'execa';
 import { TransportError } from '../errors.js';
-import { kubectlInvocation } from './kubectl-argv.js';
 import { shellArgv, wrapScript } from './script.js';
 import type { ExecOutcome, ExecRequest, ExecResult, Transport } from './types.js';
 
@@ -26,12 +25,10 @@ function argvAndInput(request: ExecRequest): { file: string; args: string[]; inp
       return { file, args: [flag], input: wrapScript(command.script) };
     }
     case 'argv':
-      return { file: command.argv[0] ?? '', args: command.argv.slice(1) };
+      return { file: command.argv[0] ?? '', args: command.argv.slice(1), ...(command.input !== undefined ? { input: command.input } : {}) };
     case 'kubectl':
-    case 'kubectl-exec': {
-      const { argv, input } = kubectlInvocation(command);
-      return { file: argv[0]!, args: argv.slice(1), ...(input !== undefined ? { input } : {}) };
-    }
+    case 'kubectl-exec':
+      throw new TransportError('kubectl commands go through the kubectl transport');
   }
 }
 

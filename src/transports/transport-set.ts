@@ -1,21 +1,37 @@
 import type { TransportSet } from '../engine/context.js';
 import { TransportError } from '../errors.js';
 import type { Mode } from '../plan/types.js';
+import { createKubectlTransport } from './kubectl/index.js';
 import { createLocalTransport } from './local.js';
-import type { Target, Transport } from './types.js';
+import type { ExecRequest, Transport } from './types.js';
 
-/** The transports of one run: local always; SSH opened on first use of a host. */
-export function createTransportSet(options: { mode: Mode }): TransportSet {
+export interface TransportSetOptions {
+  mode: Mode;
+  /** Opens the SSH transport on first use of a host; undefined where SSH is not available. */
+  ssh?: () => Transport;
+  /** kubectl's discovery cache on this machine. */
+  kubeCacheDir?: string;
+}
+
+/** The transports of one run: local always, SSH opened on first use of a host, kubectl on top of either. */
+export function createTransportSet(options: TransportSetOptions): TransportSet {
   const local = createLocalTransport();
-  const opened: Transport[] = [local];
-  return {
-    forTarget(target: Target): Transport {
+  let ssh: Transport | undefined;
+  const byTarget: Transport = {
+    exec(request: ExecRequest) {
       if (options.mode === 'dry-run') throw new TransportError('a dry run connects nowhere (this is a bug: please report it)');
-      if (target.kind === 'local') return local;
-      throw new TransportError(`cannot reach host ${target.host.name} (${target.host.address}): the SSH transport is not available in this build`, { host: target.host.name, address: target.host.address, phase: 'connect' });
+      if (request.target.kind === 'local') return local.exec(request);
+      if (!options.ssh) {
+        const { host } = request.target;
+        throw new TransportError(`cannot reach host ${host.name} (${host.address}): no SSH transport in this build`, { host: host.name, address: host.address, phase: 'connect' });
+      }
+      ssh ??= options.ssh();
+      return ssh.exec(request);
     },
-    async closeAll() {
-      await Promise.all(opened.map((t) => t.close()));
+    async close() {
+      await Promise.all([local.close(), ssh?.close()]);
     },
   };
+  const kubectl = createKubectlTransport({ base: byTarget, ...(options.kubeCacheDir ? { cacheDir: options.kubeCacheDir } : {}) });
+  return { exec: (request) => kubectl.exec(request), closeAll: () => kubectl.close() };
 }

@@ -9,7 +9,7 @@
  */
 export type Command =
   | { kind: 'script'; script: string; shell: 'bash' | 'sh' }
-  | { kind: 'argv'; argv: readonly string[] }
+  | { kind: 'argv'; argv: readonly string[]; input?: string }
   | { kind: 'kubectl'; kube: KubeSettings; args: readonly string[] }
   | { kind: 'kubectl-exec'; kube: KubeSettings; exec: KubeExecTarget; script: string };
 
@@ -61,11 +61,14 @@ export interface ExecRequest {
 }
 
 /**
- * How an execution ended. `unknown` means the transport cannot tell whether the command finished or what it
+ * How an execution ended. `refused`: the command certainly never started (no such pod, the cluster said no).
+ * `exited` may carry a note that explains a failure (`kubectl: Forbidden ...`). `unknown`: the transport cannot
+ * tell whether the command finished or what it
  * returned (a dropped connection, a missing exit status): never treat it as success.
  */
 export type ExecOutcome =
-  | { kind: 'exited'; exitCode: number }
+  | { kind: 'exited'; exitCode: number; note?: string }
+  | { kind: 'refused'; reason: string }
   | { kind: 'signalled'; signal: string }
   | { kind: 'timeout' }
   | { kind: 'cancelled' }
