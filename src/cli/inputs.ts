@@ -1,29 +1,25 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { parse as parseYamlText } from 'yaml';
 import { UsageError, ValidationError, type Issue } from '../errors.js';
 import { buildPlan } from '../plan/plan.js';
 import { resolveParams, type ParamProblem, type ResolvedParam } from '../plan/params.js';
 import type { Plan } from '../plan/types.js';
-import { loadRunbook, loadSite, type Loaded } from '../schema/load.js';
+import { loadRunbook, loadSite, parseText, type Loaded } from '../schema/load.js';
+import { SHIPPED_PREFIX, shippedRunbook } from '../shipped/index.js';
 import type { Runbook } from '../schema/runbook.js';
 import type { Site } from '../schema/site.js';
 import { secretFromEnv } from '../secrets/sources.js';
 import { checkRunbook } from '../validate/runbook-refs.js';
 import { checkPair, checkSite } from '../validate/site-refs.js';
 
-/** The installed package's root (the folder holding runbooks/ and examples/). */
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** A runbook argument: a path, or the name of a runbook shipped with fieldbook. */
-export function resolveRunbookPath(arg: string, cwd: string): string {
+/** A runbook argument: a path, or the name of a runbook shipped with fieldbook (`shipped:<name>` in records). */
+async function loadRunbookArg(arg: string, cwd: string): Promise<Loaded<Runbook>> {
   const path = resolve(cwd, arg);
-  if (existsSync(path)) return path;
-  const shipped = join(PACKAGE_ROOT, 'runbooks', `${arg}.yaml`);
-  if (/^[a-z0-9-]+$/.test(arg) && existsSync(shipped)) return shipped;
-  return path;
+  const text = existsSync(path) ? undefined : shippedRunbook(arg);
+  if (text !== undefined) return parseText(`${SHIPPED_PREFIX}${arg}`, text, 'Runbook');
+  return loadRunbook(displayPath(path, cwd));
 }
 
 /** A runbook and (optionally) a site, each checked alone and then against each other. */
@@ -46,7 +42,7 @@ export async function loadInputs(runbookArg: string, siteArg: string | undefined
       throw error;
     }
   };
-  const runbook = await attempt(() => loadRunbook(displayPath(resolveRunbookPath(runbookArg, cwd), cwd)));
+  const runbook = await attempt(() => loadRunbookArg(runbookArg, cwd));
   const site = siteArg === undefined ? undefined : await attempt(() => loadSite(displayPath(resolve(cwd, siteArg), cwd)));
   if (site) issues.push(...checkSite(site.value, site.source));
   if (runbook) issues.push(...checkRunbook(runbook.value, runbook.source, site?.value));

@@ -2,18 +2,19 @@ import { commandHelp, parseCommandArgs, type CommandSpec } from './command.js';
 import { planCommand } from './commands/plan.js';
 import { resumeCommand } from './commands/resume.js';
 import { runCommand } from './commands/run.js';
+import { runbooksCommand } from './commands/runbooks.js';
 import { runsCommand } from './commands/runs.js';
 import { showCommand } from './commands/show.js';
 import { unlockCommand } from './commands/unlock.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
 import { describeError, EXIT } from './exit-codes.js';
-import { version } from './version.js';
+import { fieldbookVersion as version } from '../shipped/index.js';
 import { processIO, println, type CliIO } from './io.js';
 import { didYouMean } from '../template/did-you-mean.js';
 
 // Each command's option types differ; the table only needs the common shape.
-const COMMANDS = [validateCommand, planCommand, runCommand, resumeCommand, runsCommand, showCommand, unlockCommand, schemaCommand] as unknown as CommandSpec[];
+const COMMANDS = [validateCommand, planCommand, runCommand, resumeCommand, runsCommand, showCommand, unlockCommand, runbooksCommand, schemaCommand] as unknown as CommandSpec[];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -21,7 +21,7 @@ export interface SshdOptions {
   jumpHost?: boolean;
   /** @default 'ed25519' */
   hostKeyType?: 'ed25519' | 'ecdsa' | 'rsa';
-  /** Extra sshd_config lines, appended last. */
+  /** Extra sshd_config lines; they come first, so they override the lab's defaults. */
   extraConfig?: readonly string[];
 }
 
@@ -49,8 +49,10 @@ export interface SshdLab {
   connectionCount(): number;
   /** Authorizes one more public key line (`ssh-ed25519 AAAA... comment`) for both users. */
   authorizeKey(publicKeyLine: string): Promise<void>;
-  /** SIGKILLs every per-connection sshd process (and the sessions under it); the listener stays up. */
+  /** SIGKILLs every per-connection sshd process and the sessions under it; the listener stays up. */
   dropConnections(): void;
+  /** SIGSTOPs every per-connection sshd process: a peer that silently stops answering. Returns the thaw. */
+  freezeConnections(): () => void;
   /** SIGKILLs sshd and everything under it, like a crashed host; `start()` brings it back. */
   kill(): Promise<void>;
   /** Starts sshd again on the same address, port and host key after `kill()`. */
@@ -98,7 +100,11 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdLab> {
       log: () => server.logText,
       connectionCount: () => server.logText.match(/^Connection from /gm)?.length ?? 0,
       authorizeKey: (line) => appendFile(authorizedKeys, `${line.trim()}\n`),
-      dropConnections: () => server.dropConnections(),
+      dropConnections: () => server.signalConnections('SIGKILL', { withSessions: true }),
+      freezeConnections: () => {
+        const frozen = server.signalConnections('SIGSTOP');
+        return () => signalAll(frozen, 'SIGCONT');
+      },
       kill: () => server.kill(),
       start: () => server.start(),
       stop: async () => {
@@ -140,6 +146,8 @@ interface ConfigInput extends SshdOptions {
 
 function sshdConfig(input: ConfigInput): string {
   return [
+    // sshd keeps the first value it reads for most keywords, so the extra lines come first to override.
+    ...(input.extraConfig ?? []),
     `ListenAddress ${input.address}`,
     `Port ${input.port}`,
     'AddressFamily inet',
@@ -165,7 +173,6 @@ function sshdConfig(input: ConfigInput): string {
     'UseDNS no',
     'LogLevel VERBOSE',
     'Subsystem sftp internal-sftp',
-    ...(input.extraConfig ?? []),
     '',
   ].join('\n');
 }
@@ -227,11 +234,14 @@ class SshdProcess {
     });
   }
 
-  dropConnections(): void {
+  /** Signals the per-connection sshd processes (and, `withSessions`, the user's processes under them). */
+  signalConnections(signal: NodeJS.Signals, options: { withSessions?: boolean } = {}): number[] {
     const pid = this.child?.pid;
-    if (pid === undefined) return;
-    const perConnection = descendants(pid).filter((p) => commandName(p) === 'sshd');
-    signalAll(perConnection, 'SIGKILL');
+    if (pid === undefined) return [];
+    const all = descendants(pid);
+    const targets = options.withSessions ? all : all.filter((p) => commandName(p) === 'sshd');
+    signalAll(targets, signal);
+    return targets;
   }
 
   async kill(): Promise<void> {

@@ -14,6 +14,7 @@ import type { Site } from '../../schema/site.js';
 import { secretFromEnv } from '../../secrets/sources.js';
 import { createPrompter } from '../../ui/plain/prompts.js';
 import { checkRunbook } from '../../validate/runbook-refs.js';
+import { SHIPPED_PREFIX, shippedRunbook } from '../../shipped/index.js';
 import { checkPair, checkSite } from '../../validate/site-refs.js';
 import type { CommandSpec } from '../command.js';
 import { secretEnvHint } from '../../plan/params.js';
@@ -87,6 +88,11 @@ async function currentFiles(paths: RunPaths, state: RunState, force: boolean): P
   };
   const notices: string[] = [];
   const original = async (path: string, sha: string, what: string) => {
+    if (path.startsWith(SHIPPED_PREFIX)) {
+      const text = shippedRunbook(path.slice(SHIPPED_PREFIX.length));
+      if (text === undefined) notices.push(`${what} ${path} is no longer shipped with this fieldbook; resuming with the run's copy`);
+      return text === undefined || sha256(text) === sha ? undefined : text;
+    }
     if (!existsSync(path)) {
       notices.push(`${what} ${path} is gone; resuming with the run's copy`);
       return undefined;

@@ -6,7 +6,7 @@ import { replay } from '../../journal/state.js';
 import { buildPlan } from '../../plan/plan.js';
 import type { CommandSpec } from '../command.js';
 import { collectParams, loadInputs } from '../inputs.js';
-import { version } from '../version.js';
+import { fieldbookVersion as version, SHIPPED_PREFIX } from '../../shipped/index.js';
 import { currentActor, drive, openRunJournal, promptSecrets, takeLocks } from '../run-session.js';
 import { modeOf, presetsOf, RUN_OPTIONS, RUN_OPTIONS_HELP, uiKind } from '../run-options.js';
 import { createPrompter } from '../../ui/plain/prompts.js';
@@ -71,7 +71,7 @@ export const runCommand: CommandSpec<typeof options> = {
       runId: id,
       fieldbook: version(),
       mode,
-      runbook: { name: runbook.value.metadata.name, title: runbook.value.metadata.title, path: resolve(io.cwd, runbook.source.file), sha256: sha256(runbook.source.text) },
+      runbook: { name: runbook.value.metadata.name, title: runbook.value.metadata.title, path: runbook.source.file.startsWith(SHIPPED_PREFIX) ? runbook.source.file : resolve(io.cwd, runbook.source.file), sha256: sha256(runbook.source.text) },
       site: { name: site.value.metadata.name, path: resolve(io.cwd, site.source.file), sha256: sha256(site.source.text) },
       params: Object.fromEntries(Object.entries(params).map(([name, p]) => [name, p.secret ? { source: p.source, secret: true } : { value: p.value, source: p.source, secret: false }])),
       by: currentActor(),

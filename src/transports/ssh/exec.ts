@@ -4,7 +4,7 @@ import type { ExecOutcome, ExecRequest, ExecResult } from '../types.js';
 import { SudoGate } from './become.js';
 import type { ConnectionPool, PooledConnection } from './connection-pool.js';
 import { sshError } from './errors.js';
-import { commandLine, remoteInvocation } from './script.js';
+import { commandLine, remoteInvocation, type RemoteInvocation } from './script.js';
 import type { Endpoint } from './ssh-config.js';
 
 export interface ExecContext {
@@ -19,11 +19,14 @@ export interface ExecContext {
 }
 
 /** Runs one command on a host over its pooled connection and reports how it ended. */
-export async function execOnHost(request: ExecRequest, context: ExecContext): Promise<ExecResult> {
+export async function execOnHost(
+  request: ExecRequest,
+  context: ExecContext,
+  invocation: RemoteInvocation = remoteInvocation(request.command, request.env, request.cwd),
+): Promise<ExecResult> {
   const started = Date.now();
   const done = (outcome: ExecOutcome): ExecResult => ({ outcome, durationMs: Date.now() - started });
   if (request.signal?.aborted) return done({ kind: 'cancelled' });
-  const invocation = remoteInvocation(request.command, request.env, request.cwd);
 
   for (let attempt = 1; ; attempt++) {
     const connection = await context.pool.get(context.endpoint);
@@ -46,12 +49,17 @@ export async function execOnHost(request: ExecRequest, context: ExecContext): Pr
         context.pool.discard(connection);
         continue;
       }
-      throw sshError(
-        context.endpoint,
-        'exec',
-        `cannot start a session: ${(error as Error).message}`,
-        'the server refuses sessions (MaxSessions in its sshd_config, or it is shutting down)',
-        error,
+      // The command never started: a refusal, not an unknown outcome.
+      return done(
+        refused(
+          sshError(
+            context.endpoint,
+            'exec',
+            `cannot start a session: ${(error as Error).message}`,
+            'the server refuses sessions (MaxSessions in its sshd_config, or it is shutting down)',
+            error,
+          ),
+        ),
       );
     }
     try {
@@ -102,7 +110,7 @@ function drive(
   gate: SudoGate | undefined,
 ): Promise<ExecOutcome> {
   const { endpoint, killGraceMs } = context;
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     let exit: ExecOutcome | undefined;
     let ending: 'timeout' | 'cancelled' | undefined;
     let refusal: TransportError | undefined;
@@ -116,9 +124,10 @@ function drive(
       timers.forEach(clearTimeout);
       request.signal?.removeEventListener('abort', onAbort);
       if (ending) return resolve({ kind: ending });
+      // sudo never let the script start: a refusal, with sudo's own words and what to do.
       if (gate?.state === 'waiting') {
         if (!refusal && passwordSent) context.forgetSudoPassword?.();
-        return reject(refusal ?? sudoRefused(endpoint, gate.said(), context, passwordSent));
+        return resolve(refused(refusal ?? sudoRefused(endpoint, gate.said(), context, passwordSent)));
       }
       if (exit) return resolve(exit);
       const reason = connection.alive
@@ -159,7 +168,7 @@ function drive(
     });
     channel.on('exit', (code: number | null, signalName?: string) => {
       if (typeof code === 'number') exit = { kind: 'exited', exitCode: code };
-      else if (signalName) exit = { kind: 'signalled', signal: `SIG${signalName}` };
+      else if (signalName) exit = { kind: 'signalled', signal: signalName.startsWith('SIG') ? signalName : `SIG${signalName}` };
     });
     channel.on('close', finish);
     channel.on('error', () => undefined);
@@ -168,6 +177,12 @@ function drive(
     if (request.timeoutMs !== undefined) timers.push(setTimeout(() => stop('timeout'), request.timeoutMs));
     request.signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** A `refused` outcome from a TransportError: its message, then what to try. */
+function refused(error: TransportError): ExecOutcome {
+  const hint = error.details.hint ? ` (${error.details.hint})` : '';
+  return { kind: 'refused', reason: `${error.message}${hint}` };
 }
 
 async function answerSudo(

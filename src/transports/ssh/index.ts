@@ -1,20 +1,30 @@
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { TransportError } from '../../errors.js';
-import type { ExecRequest, ExecResult, HostTarget, Transport } from '../types.js';
+import type { ExecRequest, ExecResult, HostTarget, Target, Transport } from '../types.js';
 import type { SecretCache } from './auth.js';
 import { openConnection } from './connection.js';
 import { ConnectionPool } from './connection-pool.js';
-import { execOnHost } from './exec.js';
+import { execDetached, type DetachOptions, type ReconnectPolicy } from './detach.js';
+import { execOnHost, type ExecContext } from './exec.js';
+import { uploadFile } from './upload.js';
 import type { SshTransportOptions } from './options.js';
 import { endpointKey, loadSshConfig, resolveEndpoint, type Endpoint } from './ssh-config.js';
 
+export type { DetachedOffsets, DetachOptions } from './detach.js';
 export type { SecretRequest, SshTransportOptions, UnknownHostKey } from './options.js';
 
 /** The SSH transport, plus what tests and diagnostics want to know about its connections. */
 export interface SshTransport extends Transport {
   /** SSH connections opened so far (jump hops included); stays flat while connections are reused. */
   connectionsOpened(): number;
+  /**
+   * Runs a script detached on the host, following its output; survives a dropped connection (reconnect with
+   * backoff) and, called again with the same key after a crash, reattaches instead of running it twice.
+   */
+  execDetached(request: ExecRequest, detach: DetachOptions): Promise<ExecResult>;
+  /** Writes a small file (a helper script, a config) on the host over the same connection. @default mode 0644 */
+  upload(host: HostTarget, path: string, content: Buffer | string, options?: { mode?: string }): Promise<void>;
   /** The host as it will be connected to: site values, then ~/.ssh/config, then defaults. */
   resolve(host: HostTarget): Promise<Endpoint>;
 }
@@ -58,28 +68,39 @@ export function createSshTransport(options: SshTransportOptions = {}): SshTransp
     return answer;
   };
 
-  return {
-    async exec(request: ExecRequest): Promise<ExecResult> {
-      if (request.target.kind !== 'host') {
-        throw new TransportError('the SSH transport runs commands on site hosts only', {
-          phase: 'exec',
-          hint: 'run local steps with the local transport',
-        });
-      }
-      const host = request.target.host;
-      const endpoint = await resolve(host);
-      return execOnHost(request, {
-        pool,
-        endpoint,
-        killGraceMs: options.killGraceMs ?? 2_000,
-        ...(host.become === 'sudo'
-          ? {
-              become: 'sudo' as const,
-              ...(options.askSecret ? { sudoPassword: sudoPassword(endpoint) } : {}),
-              forgetSudoPassword: () => cache.delete(`sudo:${endpointKey(endpoint)}`),
-            }
-          : {}),
+  const contextFor = async (target: Target): Promise<ExecContext> => {
+    if (target.kind !== 'host') {
+      throw new TransportError('the SSH transport runs commands on site hosts only', {
+        phase: 'exec',
+        hint: 'run local steps with the local transport',
       });
+    }
+    const host = target.host;
+    const endpoint = await resolve(host);
+    return {
+      pool,
+      endpoint,
+      killGraceMs: options.killGraceMs ?? 2_000,
+      ...(host.become === 'sudo'
+        ? {
+            become: 'sudo' as const,
+            ...(options.askSecret ? { sudoPassword: sudoPassword(endpoint) } : {}),
+            forgetSudoPassword: () => cache.delete(`sudo:${endpointKey(endpoint)}`),
+          }
+        : {}),
+    };
+  };
+  const reconnect: ReconnectPolicy = {
+    budgetMs: options.reconnect?.budgetMs ?? 120_000,
+    initialDelayMs: options.reconnect?.initialDelayMs ?? 500,
+    maxDelayMs: options.reconnect?.maxDelayMs ?? 8_000,
+  };
+
+  return {
+    exec: async (request) => execOnHost(request, await contextFor(request.target)),
+    execDetached: async (request, detach) => execDetached(request, detach, await contextFor(request.target), reconnect),
+    upload: async (host, path, content, uploadOptions = {}) => {
+      await uploadFile(host, path, content, uploadOptions.mode ?? '0644', await contextFor({ kind: 'host', host }));
     },
     close: () => pool.close(),
     connectionsOpened: () => pool.opened,

@@ -58,4 +58,9 @@ export interface SshTransportOptions {
   readyTimeoutMs?: number;
   /** Grace between SIGTERM and SIGKILL when a command times out or is cancelled. @default 2000 */
   killGraceMs?: number;
+  /**
+   * How a detached step reattaches after the connection dropped: exponential backoff from `initialDelayMs`
+   * up to `maxDelayMs`, giving up after `budgetMs`. @default { budgetMs: 120000, initialDelayMs: 500, maxDelayMs: 8000 }
+   */
+  reconnect?: { budgetMs?: number; initialDelayMs?: number; maxDelayMs?: number };
 }

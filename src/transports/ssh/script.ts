@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { TransportError } from '../../errors.js';
-import { kubectlInvocation } from '../kubectl-argv.js';
+import { kubectlInvocation } from '../kubectl/argv.js';
 import type { Command } from '../types.js';
 
 /** One shell word: single-quoted, safe for any bytes. */
@@ -27,7 +27,7 @@ export function remoteInvocation(
     case 'script':
       return { argv: [command.shell, '-se'], setup: '', stdin: buildPayload(command.script, command.shell, env, cwd) };
     case 'argv':
-      return { argv: command.argv, setup: setupLines(env, cwd, true), stdin: Buffer.alloc(0) };
+      return { argv: command.argv, setup: setupLines(env, cwd, true), stdin: Buffer.from(command.input ?? '', 'utf8') };
     case 'kubectl':
     case 'kubectl-exec': {
       const { argv, input } = kubectlInvocation(command);

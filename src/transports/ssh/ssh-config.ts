@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import SSHConfig from 'ssh-config';
 import { TransportError } from '../../errors.js';
 import type { HostTarget } from '../types.js';
@@ -60,7 +61,7 @@ export function resolveEndpoint(target: HostTarget, context: ResolveContext, dep
   const identityFiles = [
     ...(target.identityFile ? [target.identityFile] : []),
     ...(Array.isArray(configured) ? configured : configured ? [configured] : []),
-  ].map((file) => expandPath(file, { homeDir: context.homeDir, user, host: address, port }));
+  ].map((file) => expandPath(file, { homeDir: context.homeDir, user, host: address, port, localUser: userInfo().username }));
 
   let hops: HostTarget[] = target.jump ?? [];
   if (hops.length === 0) hops = parseProxyJump(single('proxyjump'));
@@ -73,7 +74,7 @@ export function resolveEndpoint(target: HostTarget, context: ResolveContext, dep
 export function parseProxyJump(value: string | undefined): HostTarget[] {
   if (value === undefined || value.trim() === '' || value.trim().toLowerCase() === 'none') return [];
   return value.split(',').map((spec) => {
-    const match = /^(?:ssh:\/\/)?(?:([^@]+)@)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(spec.trim());
+    const match = /^(?:ssh:\/\/)?(?:([^@]+)@)?(\[[^\]]+\]|[^:@[\]]+)(?::(\d+))?$/.exec(spec.trim());
     if (!match?.[2]) {
       throw new TransportError(`cannot parse ProxyJump entry "${spec}"`, {
         phase: 'connect',
