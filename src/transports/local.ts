@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import { TransportError } from '../errors.js';
-import { shellArgv, wrapScript } from './script.js';
+import { buildPayload } from './payload.js';
 import type { ExecOutcome, ExecRequest, ExecResult, Transport } from './types.js';
 
 /** Grace between SIGTERM and SIGKILL when a step is cancelled or times out. */
@@ -20,10 +20,8 @@ export function createLocalTransport(): Transport {
 function argvAndInput(request: ExecRequest): { file: string; args: string[]; input?: string } {
   const { command } = request;
   switch (command.kind) {
-    case 'script': {
-      const [file, flag] = shellArgv(command.shell);
-      return { file, args: [flag], input: wrapScript(command.script) };
-    }
+    case 'script':
+      return { file: command.shell, args: ['-se'], input: buildPayload(command.script, command.shell).toString('utf8') };
     case 'argv':
       return { file: command.argv[0] ?? '', args: command.argv.slice(1), ...(command.input !== undefined ? { input: command.input } : {}) };
     case 'kubectl':

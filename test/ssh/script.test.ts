@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { buildPayload } from '../../src/transports/ssh/script.js';
+import { buildPayload } from '../../src/transports/payload.js';
 import { tempDirForTest } from '../harness/tmp.js';
 
 // The payload is what the remote shell reads on stdin; here it is fed to the local bash and dash directly.

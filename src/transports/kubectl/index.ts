@@ -70,7 +70,7 @@ export function createKubectlTransport(options: KubectlOptions): Transport {
       if ('outcome' in found) return { outcome: found.outcome, durationMs: performance.now() - started };
       pod = found.pod;
     }
-    const marker = withExitMarker(command.script);
+    const marker = withExitMarker(command.script, exec.shell);
     const argv = [...globalFlags(request, command.kube, exec.namespace), 'exec', '-i', pod, ...(exec.container ? ['-c', exec.container] : []), '--', exec.shell, '-se'];
     const { result, stderr } = await run(request, argv, marker.script, (chunk) => {
       const text = marker.filter.push(chunk.toString());

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { wrapScript } from '../script.js';
+import { buildPayload } from '../payload.js';
 
 /**
  * kubectl can exit 0 when an exec stream drops (SPDY), so its exit code alone is not an outcome. The script
@@ -19,10 +19,10 @@ export interface MarkerFilter {
 }
 
 /** Wrap a script so it reports its exit status in a marker line only this run knows. */
-export function withExitMarker(script: string, nonce = randomBytes(6).toString('hex')): ExitMarker {
+export function withExitMarker(script: string, shell: 'sh' | 'bash', nonce = randomBytes(6).toString('hex')): ExitMarker {
   const marker = `__FIELDBOOK_EXIT_${nonce}__`;
   const trap = `trap 'printf "\\n${marker} %s\\n" "$?"' EXIT\n`;
-  return { script: trap + wrapScript(script), filter: markerFilter(`\n${marker} `) };
+  return { script: trap + buildPayload(script, shell).toString('utf8'), filter: markerFilter(`\n${marker} `) };
 }
 
 function markerFilter(prefix: string): MarkerFilter {

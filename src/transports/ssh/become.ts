@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { shellQuote, type RemoteInvocation } from './script.js';
+import { shellQuote } from '../../template/shell-quote.js';
+import type { RemoteInvocation } from './script.js';
 
 /**
  * `become: sudo` without ever feeding a password to the script's shell. sudo runs with a unique prompt

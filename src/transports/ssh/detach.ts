@@ -1,7 +1,8 @@
 import { TransportError } from '../../errors.js';
 import type { ExecOutcome, ExecRequest, ExecResult } from '../types.js';
 import { execOnHost, type ExecContext } from './exec.js';
-import { buildPayload, shellQuote } from './script.js';
+import { buildPayload } from '../payload.js';
+import { shellQuote } from '../../template/shell-quote.js';
 
 /** Bytes of stdout and stderr already delivered; a resumed run passes them back so nothing repeats. */
 export interface DetachedOffsets {

@@ -1,12 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { TransportError } from '../../errors.js';
-import { kubectlInvocation } from '../kubectl/argv.js';
+import { shellQuote } from '../../template/shell-quote.js';
+import { buildPayload, setupLines } from '../payload.js';
 import type { Command } from '../types.js';
 
-/** One shell word: single-quoted, safe for any bytes. */
-export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
 
 /**
  * How a command runs on the host: the argv the login shell execs (after `setup`: exports and cd, for commands
@@ -29,10 +25,8 @@ export function remoteInvocation(
     case 'argv':
       return { argv: command.argv, setup: setupLines(env, cwd, true), stdin: Buffer.from(command.input ?? '', 'utf8') };
     case 'kubectl':
-    case 'kubectl-exec': {
-      const { argv, input } = kubectlInvocation(command);
-      return { argv, setup: setupLines(env, cwd, true), stdin: Buffer.from(input ?? '', 'utf8') };
-    }
+    case 'kubectl-exec':
+      throw new TransportError('kubectl commands go through the kubectl transport', { phase: 'exec' });
   }
 }
 
@@ -41,57 +35,3 @@ export function commandLine(invocation: RemoteInvocation): string {
   return `${invocation.setup}exec ${invocation.argv.map(shellQuote).join(' ')}`;
 }
 
-/**
- * What goes on the channel's stdin. The script is read whole before any of it runs, and then evaluated with
- * stdin from /dev/null: a command in the script that reads stdin (`cat`, `ssh`, `read`) cannot swallow the rest
- * of the script, nothing of it ever appears in argv, and `set -e` from `-se` still applies.
- */
-export function buildPayload(
-  body: string,
-  shell: 'bash' | 'sh',
-  env: Readonly<Record<string, string>> = {},
-  cwd?: string,
-): Buffer {
-  const preamble = setupLines(env, cwd, false);
-  const run = 'eval "unset __fieldbook_script; $__fieldbook_script" </dev/null\n';
-  return shell === 'bash' ? bashPayload(preamble, body, run) : shPayload(preamble, body, run);
-}
-
-/** `export NAME='value'` and `cd -- 'dir'` lines; on one line with `;`/`|| exit` when `inline`. */
-function setupLines(env: Readonly<Record<string, string>>, cwd: string | undefined, inline: boolean): string {
-  const lines: string[] = [];
-  for (const [name, value] of Object.entries(env)) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-      throw new TransportError(`cannot export environment variable "${name}": not a valid shell name`, {
-        phase: 'exec',
-        hint: 'use letters, digits and underscores, not starting with a digit',
-      });
-    }
-    lines.push(`export ${name}=${shellQuote(value)}`);
-  }
-  if (cwd !== undefined) lines.push(`cd -- ${shellQuote(cwd)}${inline ? ' || exit 1' : ''}`);
-  if (lines.length === 0) return '';
-  return inline ? `${lines.join('; ')}; ` : `${lines.join('\n')}\n`;
-}
-
-/**
- * bash reads a pipe byte by byte, so `head -c` can take exactly the script's bytes off stdin (no temp file, unlike
- * a large here-document). `printf x` keeps trailing newlines through `$( )`; the x is cut off before eval.
- */
-function bashPayload(preamble: string, body: string, run: string): Buffer {
-  const script = Buffer.from(body, 'utf8');
-  return Buffer.concat([
-    Buffer.from(`${preamble}__fieldbook_script=$(head -c ${script.length}; printf x)\n`, 'utf8'),
-    script,
-    Buffer.from(`\n__fieldbook_script=\${__fieldbook_script%x}\n${run}`, 'utf8'),
-  ]);
-}
-
-/** dash reads stdin in blocks, so the script travels in a quoted here-document that dash parses itself. */
-function shPayload(preamble: string, body: string, run: string): Buffer {
-  let delimiter: string;
-  do delimiter = `__FIELDBOOK_${randomBytes(8).toString('hex')}`;
-  while (body.split('\n').includes(delimiter));
-  const text = body.endsWith('\n') ? body : `${body}\n`;
-  return Buffer.from(`${preamble}__fieldbook_script=$(cat <<'${delimiter}'\n${text}${delimiter}\n)\n${run}`, 'utf8');
-}
