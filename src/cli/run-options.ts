@@ -14,6 +14,7 @@ export const RUN_OPTIONS = {
   from: { type: 'string' },
   only: { type: 'string' },
   force: { type: 'boolean' },
+  'accept-host-key': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -28,6 +29,7 @@ export const RUN_OPTIONS_HELP = [
   '--from <step>            run again from this step on (recorded in the journal)',
   '--only <step>            run only this step again (recorded in the journal)',
   '--force                  resume even though the runbook or site changed since the run started',
+  '--accept-host-key <host>=<SHA256:...>   accept a host key not yet in known_hosts, after checking it (repeatable)',
 ].join('\n');
 
 export interface RunFlags {
@@ -41,6 +43,18 @@ export interface RunFlags {
   from?: string;
   only?: string;
   force?: boolean;
+  'accept-host-key'?: string[];
+}
+
+/** --accept-host-key host=SHA256:..., by site host name or address. */
+export function acceptedHostKeys(flags: RunFlags): Record<string, string> {
+  const keys: Record<string, string> = {};
+  for (const text of flags['accept-host-key'] ?? []) {
+    const match = /^([^=\s]+)=(SHA256:[A-Za-z0-9+/]{43}=?)$/.exec(text);
+    if (!match) throw new UsageError(`--accept-host-key ${text}: expected <host>=SHA256:<43 base64 characters>, as ssh-keygen -l prints`);
+    keys[match[1]!] = match[2]!;
+  }
+  return keys;
 }
 
 export type UiKind = 'tui' | 'plain' | 'json';

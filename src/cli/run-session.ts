@@ -16,6 +16,7 @@ import type { ParamValue } from '../schema/common.js';
 import type { Runbook } from '../schema/runbook.js';
 import type { Site } from '../schema/site.js';
 import { createMasker, type Masker } from '../secrets/masker.js';
+import { createSshTransport, type SecretRequest } from '../transports/ssh/index.js';
 import { createTransportSet } from '../transports/transport-set.js';
 import { createJsonRenderer } from '../ui/plain/json-renderer.js';
 import { createPlainRenderer } from '../ui/plain/plain-renderer.js';
@@ -47,6 +48,7 @@ export interface DriveSetup {
   resumed: boolean;
   notices: string[];
   runsDir: string;
+  acceptHostKeys: Record<string, string>;
 }
 
 /** Take the site lock and the run lock (stale ones from dead processes on this host are taken over). */
@@ -125,7 +127,21 @@ export async function drive(setup: DriveSetup, io: CliIO): Promise<number> {
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
 
-  const transports = createTransportSet({ mode: setup.mode, kubeCacheDir: join(setup.runsDir, '..', 'cache', 'kubectl') });
+  const transports = createTransportSet({
+    mode: setup.mode,
+    kubeCacheDir: join(setup.runsDir, '..', 'cache', 'kubectl'),
+    ssh: () =>
+      createSshTransport({
+        ...(setup.site.ssh.knownHosts ? { knownHostsPath: expandHome(setup.site.ssh.knownHosts, io.env) } : {}),
+        acceptedHostKeys: setup.acceptHostKeys,
+        ...(operator.acceptHostKey ? { acceptHostKey: async (key) => (await operator.acceptHostKey!(key)) === 'accept' } : {}),
+        askSecret: async (request) => {
+          const value = sshSecretFromEnv(request, io.env) ?? (prompter ? await prompter.askHidden(`${request.prompt} `) : undefined);
+          if (value) masker.add(value);
+          return value;
+        },
+      }),
+  });
   const values: Record<string, ParamValue> = Object.fromEntries(Object.entries(setup.params).map(([name, p]) => [name, p.value]));
   let result: RunResult;
   try {
@@ -184,6 +200,20 @@ function exitCodeOf(result: RunResult): number {
     case 'paused':
       return result.reason === 'interrupted' ? EXIT.interrupted : result.reason === 'needs-operator' ? EXIT.needsOperator : EXIT.stepFailed;
   }
+}
+
+/**
+ * SSH secrets from the environment: FIELDBOOK_SECRET_SSH_PASSWORD, FIELDBOOK_SECRET_SSH_PASSPHRASE,
+ * FIELDBOOK_SECRET_SUDO_PASSWORD, each also per host with a _<HOST> suffix (which wins).
+ */
+export function sshSecretFromEnv(request: SecretRequest, env: NodeJS.ProcessEnv): string | undefined {
+  const base = { password: 'FIELDBOOK_SECRET_SSH_PASSWORD', passphrase: 'FIELDBOOK_SECRET_SSH_PASSPHRASE', 'sudo-password': 'FIELDBOOK_SECRET_SUDO_PASSWORD' }[request.kind];
+  const host = request.host.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+  return env[`${base}_${host}`] || env[base] || undefined;
+}
+
+function expandHome(path: string, env: NodeJS.ProcessEnv): string {
+  return path.startsWith('~/') ? join(env['HOME'] ?? '', path.slice(2)) : path;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

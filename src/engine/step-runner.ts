@@ -46,8 +46,9 @@ export async function runStep(ctx: EngineContext, step: PlannedStep): Promise<St
   if (step.kind === 'manual') return manualStep(ctx, step, units[0]!.key, started);
 
   const rerunByPolicy = new Set<string>();
+  const reattach = new Set<string>();
   for (let pass = 0; ; pass++) {
-    const settled = await settleUnfinished(ctx, step, units.map((u) => u.key), rerunByPolicy, pass === 0);
+    const settled = await settleUnfinished(ctx, step, units.map((u) => u.key), { rerunByPolicy, reattach, firstPass: pass === 0 });
     if (settled) return settled;
     const pending = units.filter((u) => !isDone(ctx, u.key));
     const byTarget = new Map<string, typeof pending>();
@@ -56,7 +57,7 @@ export async function runStep(ctx: EngineContext, step: PlannedStep): Promise<St
     await runPool([...byTarget.values()], step.maxParallel, async (hostUnits) => {
       for (const unit of hostUnits) {
         if (ctx.signal.aborted) return;
-        const result = await runUnit(ctx, step, unit.target, unit.key);
+        const result = await runUnit(ctx, step, unit.target, unit.key, reattach.delete(unitId(unit.key)));
         if (result.outcome !== 'succeeded') return;
       }
     });
@@ -168,7 +169,12 @@ async function manualStep(ctx: EngineContext, step: PlannedStep, unit: UnitKey, 
  * Units started before and never finished (a crash), or whose outcome is unknown: rerun, or ask. On the first
  * pass, units that failed before this process started follow --decide when it names them.
  */
-async function settleUnfinished(ctx: EngineContext, step: PlannedStep, keys: UnitKey[], rerunByPolicy: Set<string>, firstPass: boolean): Promise<StepEnd | undefined> {
+async function settleUnfinished(
+  ctx: EngineContext,
+  step: PlannedStep,
+  keys: UnitKey[],
+  { rerunByPolicy, reattach, firstPass }: { rerunByPolicy: Set<string>; reattach: Set<string>; firstPass: boolean },
+): Promise<StepEnd | undefined> {
   const waiting: Waiting[] = [];
   for (const key of keys) {
     const unit = unitState(ctx, key);
@@ -180,6 +186,14 @@ async function settleUnfinished(ctx: EngineContext, step: PlannedStep, keys: Uni
     }
     if (!unit || (unit.status !== 'started' && unit.status !== 'unknown')) continue;
     const why = unit.status === 'started' ? 'it was running when fieldbook stopped (crash or lost connection)' : (unit.reason ?? 'outcome unknown');
+    // A detached unit keeps running on its host: follow it again rather than start it twice.
+    const onHost = step.targets.find((t) => t.name === key.target)?.transport.kind === 'host';
+    if (step.detach && onHost && unit.status === 'started' && !reattach.has(unitId(key)) && firstPass) {
+      reattach.add(unitId(key));
+      await ctx.record({ type: 'decision', step: key.step, unit: key, decision: 'reattach', reason: 'detached step: still running on its host', by: ctx.actor, via: 'policy' });
+      ctx.emit({ type: 'recorded', step: key.step, what: 'decision', text: `${unitLabel(key)}: reattach (detached step)` });
+      continue;
+    }
     // Safe steps are rerun by themselves, once per process: a unit that keeps ending unknown goes to the operator.
     if (step.idempotent && !rerunByPolicy.has(unitId(key))) {
       rerunByPolicy.add(unitId(key));

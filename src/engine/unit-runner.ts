@@ -1,4 +1,5 @@
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { FieldbookError, TransportError } from '../errors.js';
 import { unitLabel, type UnitKey } from '../journal/events.js';
@@ -7,7 +8,7 @@ import { hostView, MASK } from '../plan/plan.js';
 import { displayCommand, renderCommand } from '../plan/render-step.js';
 import { buildScope } from '../plan/scope.js';
 import type { PlannedStep, PlannedTarget } from '../plan/types.js';
-import type { Command, ExecOutcome } from '../transports/types.js';
+import type { Command, DetachRequest, ExecOutcome, OutputOffsets } from '../transports/types.js';
 import { CaptureBuffer, captureOutputs } from './capture.js';
 import type { EngineContext } from './context.js';
 import { stepViews } from './outputs.js';
@@ -29,10 +30,14 @@ export function unitScope(ctx: EngineContext, step: PlannedStep, target: Planned
   });
 }
 
-/** Run one unit with its retries; every attempt is journaled before it starts and after it ends. */
-export async function runUnit(ctx: EngineContext, step: PlannedStep, target: PlannedTarget, unit: UnitKey): Promise<UnitResult> {
+/**
+ * Run one unit with its retries; every attempt is journaled before it starts and after it ends. `reattach`
+ * continues the last attempt of a detached unit (still running on its host) instead of starting a new one.
+ */
+export async function runUnit(ctx: EngineContext, step: PlannedStep, target: PlannedTarget, unit: UnitKey, reattach = false): Promise<UnitResult> {
   const previous = ctx.state.steps.get(step.id)?.units;
   let attempt = [...(previous?.values() ?? [])].find((u) => u.key.target === unit.target && u.key.item?.index === unit.item?.index)?.attempt ?? 0;
+  if (reattach) attempt--;
   for (;;) {
     attempt++;
     const result = await runAttempt(ctx, step, target, unit, attempt);
@@ -78,6 +83,7 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
     const result = await ctx.transports.exec({
       target: target.transport,
       command,
+      ...(step.detach && target.transport.kind === 'host' ? { detach: detachRequest(ctx, step, target, unit, attempt) } : {}),
       ...(step.timeoutMs !== undefined ? { timeoutMs: step.timeoutMs } : {}),
       signal: ctx.signal,
       onStdout: (chunk) => forward('stdout', streams.stdout.push(chunk)),
@@ -114,6 +120,35 @@ async function finish(ctx: EngineContext, unit: UnitKey, attempt: number, result
   await ctx.record({ type: 'unit-finished', unit, attempt, outcome: result.outcome, durationMs, ...(exitCode !== undefined ? { exitCode } : {}), ...(reason ? { reason } : {}), ...(outputs ? { outputs } : {}) });
   ctx.emit({ type: 'unit-finished', unit, attempt, outcome: result.outcome, durationMs, ...(exitCode !== undefined ? { exitCode } : {}), ...(reason ? { reason } : {}), ...(outputs ? { outputs } : {}) });
   return result;
+}
+
+/**
+ * Where a detached unit runs on its host, and how much of its output this machine already has: kept beside the
+ * log, so a resume after a crash of this machine picks the output up where it stopped.
+ */
+function detachRequest(ctx: EngineContext, step: PlannedStep, target: PlannedTarget, unit: UnitKey, attempt: number): DetachRequest {
+  const key = `${step.id}--${target.name}--${unit.item?.index ?? 0}--${attempt}`;
+  const path = `${logPath(ctx.paths, step.id, target.name).replace(/\.log$/, '')}.offsets.json`;
+  let offsets: OutputOffsets = { stdout: 0, stderr: 0 };
+  try {
+    const saved = JSON.parse(readFileSync(path, 'utf8')) as { key: string } & OutputOffsets;
+    if (saved.key === key) offsets = { stdout: saved.stdout, stderr: saved.stderr };
+  } catch {
+    // No offsets yet: the output starts at the beginning.
+  }
+  let lastWrite = 0;
+  return {
+    key,
+    // Run ids can repeat (--run-id, another machine): the start time makes the remote directory this run's own.
+    runDir: `.fieldbook/runs/${ctx.state.runId}-${createHash('sha256').update(ctx.state.startedAt).digest('hex').slice(0, 8)}`,
+    offsets,
+    onOffsets(next) {
+      const now = Date.now();
+      if (now - lastWrite < 200) return;
+      lastWrite = now;
+      writeFileSync(path, JSON.stringify({ key, ...next }));
+    },
+  };
 }
 
 /** The engine's verdict on how a command ended, given the step's `expect`. */

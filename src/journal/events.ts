@@ -20,7 +20,7 @@ export interface UnitKey {
 export type UnitOutcome = 'succeeded' | 'failed' | 'skipped' | 'unknown';
 
 /** What a decision about a step or unit settles. */
-export type Decision = 'rerun' | 'done' | 'skip' | 'retry' | 'abort';
+export type Decision = 'rerun' | 'done' | 'skip' | 'retry' | 'abort' | 'reattach';
 
 interface Base {
   /** Time of writing, ISO 8601. */

@@ -3,12 +3,13 @@ import { TransportError } from '../errors.js';
 import type { Mode } from '../plan/types.js';
 import { createKubectlTransport } from './kubectl/index.js';
 import { createLocalTransport } from './local.js';
+import type { SshTransport } from './ssh/index.js';
 import type { ExecRequest, Transport } from './types.js';
 
 export interface TransportSetOptions {
   mode: Mode;
   /** Opens the SSH transport on first use of a host; undefined where SSH is not available. */
-  ssh?: () => Transport;
+  ssh?: () => SshTransport;
   /** kubectl's discovery cache on this machine. */
   kubeCacheDir?: string;
 }
@@ -16,7 +17,7 @@ export interface TransportSetOptions {
 /** The transports of one run: local always, SSH opened on first use of a host, kubectl on top of either. */
 export function createTransportSet(options: TransportSetOptions): TransportSet {
   const local = createLocalTransport();
-  let ssh: Transport | undefined;
+  let ssh: SshTransport | undefined;
   const byTarget: Transport = {
     exec(request: ExecRequest) {
       if (options.mode === 'dry-run') throw new TransportError('a dry run connects nowhere (this is a bug: please report it)');
@@ -26,7 +27,7 @@ export function createTransportSet(options: TransportSetOptions): TransportSet {
         throw new TransportError(`cannot reach host ${host.name} (${host.address}): no SSH transport in this build`, { host: host.name, address: host.address, phase: 'connect' });
       }
       ssh ??= options.ssh();
-      return ssh.exec(request);
+      return request.detach && request.command.kind === 'script' ? ssh.execDetached(request, request.detach) : ssh.exec(request);
     },
     async close() {
       await Promise.all([local.close(), ssh?.close()]);

@@ -58,6 +58,26 @@ export interface ExecRequest {
   signal?: AbortSignal;
   onStdout: (chunk: Buffer) => void;
   onStderr: (chunk: Buffer) => void;
+  /**
+   * Run detached on a host: the command survives a dropped connection (and the operator's machine), and the
+   * same key reattaches instead of running it again. Ignored for local targets.
+   */
+  detach?: DetachRequest;
+}
+
+/** Bytes of stdout and stderr already delivered, so a reattach neither loses nor repeats output. */
+export interface OutputOffsets {
+  stdout: number;
+  stderr: number;
+}
+
+export interface DetachRequest {
+  /** Unique per (step, host, item, attempt) within the run. */
+  key: string;
+  /** Remote directory of the run's detached steps (relative to the login user's home). */
+  runDir: string;
+  offsets?: OutputOffsets;
+  onOffsets?: (offsets: OutputOffsets) => void;
 }
 
 /**

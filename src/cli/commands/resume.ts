@@ -19,7 +19,7 @@ import { checkPair, checkSite } from '../../validate/site-refs.js';
 import type { CommandSpec } from '../command.js';
 import { secretEnvHint } from '../../plan/params.js';
 import { currentActor, drive, openRunJournal, promptSecrets, readText, takeLocks } from '../run-session.js';
-import { modeOf, presetsOf, RUN_OPTIONS, RUN_OPTIONS_HELP, uiKind } from '../run-options.js';
+import { acceptedHostKeys, modeOf, presetsOf, RUN_OPTIONS, RUN_OPTIONS_HELP, uiKind } from '../run-options.js';
 import { stepIndexOf } from '../select-steps.js';
 
 export const resumeCommand: CommandSpec<typeof RUN_OPTIONS> = {
@@ -67,7 +67,7 @@ export const resumeCommand: CommandSpec<typeof RUN_OPTIONS> = {
     await append({ type: 'run-resumed', at: new Date().toISOString(), by, pid: process.pid, force: values.force === true, ...(files.changes.length ? { changed: files.changes } : {}) });
     const rerun = rerunSteps(plan, values);
     if (rerun.length > 0) await append({ type: 'rerun-requested', at: new Date().toISOString(), by, ...(values.from ? { from: values.from } : {}), ...(values.only ? { only: values.only } : {}), steps: rerun });
-    return drive({ paths, plan, runbook: files.runbook, site: files.site, params, mode, state, journal, locks, presets, ui, interactive, resumed: true, notices, runsDir }, io);
+    return drive({ paths, plan, runbook: files.runbook, site: files.site, params, mode, state, journal, locks, presets, ui, interactive, resumed: true, notices, runsDir, acceptHostKeys: acceptedHostKeys(values) }, io);
   },
 };
 

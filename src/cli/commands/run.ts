@@ -8,7 +8,7 @@ import type { CommandSpec } from '../command.js';
 import { collectParams, loadInputs } from '../inputs.js';
 import { fieldbookVersion as version, SHIPPED_PREFIX } from '../../shipped/index.js';
 import { currentActor, drive, openRunJournal, promptSecrets, takeLocks } from '../run-session.js';
-import { modeOf, presetsOf, RUN_OPTIONS, RUN_OPTIONS_HELP, uiKind } from '../run-options.js';
+import { acceptedHostKeys, modeOf, presetsOf, RUN_OPTIONS, RUN_OPTIONS_HELP, uiKind } from '../run-options.js';
 import { createPrompter } from '../../ui/plain/prompts.js';
 import { selectSteps } from '../select-steps.js';
 
@@ -84,6 +84,6 @@ export const runCommand: CommandSpec<typeof options> = {
       await journal.append(event);
       state.steps.set(step.id, { id: step.id, status: 'skipped', outputs: {}, units: new Map(), reason: step.reason });
     }
-    return drive({ paths, plan, runbook: runbook.value, site: site.value, params, mode, state, journal, locks, presets, ui, interactive, resumed: false, notices, runsDir }, io);
+    return drive({ paths, plan, runbook: runbook.value, site: site.value, params, mode, state, journal, locks, presets, ui, interactive, resumed: false, notices, runsDir, acceptHostKeys: acceptedHostKeys(values) }, io);
   },
 };

@@ -55,6 +55,10 @@ export function promptOperator(prompter: Prompter, write: (text: string) => void
       const decision = await choose('   [r]etry, [s]kip, [a]bort? ', { r: 'retry', retry: 'retry', s: 'skip', skip: 'skip', a: 'abort', abort: 'abort' } as const);
       return { decision, reason: decision === 'skip' ? await reason('skipping') : `operator chose ${decision}`, via: 'prompt' };
     },
+    async acceptHostKey(request) {
+      write(`\n?? ${request.host} (${request.address}:${request.port}) is not in known_hosts.\n   ${request.keyType} key fingerprint ${request.fingerprint}\n   Compare it with the fingerprint the customer gave you before accepting.\n`);
+      return (await choose('   Accept and record it? (yes/no) ', { yes: 'accept', no: 'refuse' } as const));
+    },
     async decideUnknown(request) {
       write(`\n?? ${unitLabel(request.unit)}: outcome unknown (${request.reason}).\n`);
       const decision = await choose('   [r]erun it, mark it [d]one, or [s]kip it? ', { r: 'rerun', rerun: 'rerun', d: 'done', done: 'done', s: 'skip', skip: 'skip' } as const);
