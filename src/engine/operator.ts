@@ -31,6 +31,19 @@ export interface UnknownRequest {
   reason: string;
 }
 
+/** A host key that is not in known_hosts yet (asked by the SSH transport before anything runs on the host). */
+export interface HostKeyRequest {
+  /** Site host name. */
+  host: string;
+  address: string;
+  port: number;
+  keyType: string;
+  /** `SHA256:...` */
+  fingerprint: string;
+  /** The name the key is recorded under in known_hosts: `address` or `[address]:port`. */
+  knownHostsName: string;
+}
+
 /** An answer, or `undefined` when nobody can be asked (non-interactive): the run then stops with exit 3. */
 export type Answer<T> = Promise<T | undefined>;
 
@@ -43,6 +56,8 @@ export interface Operator {
   manual(request: ManualRequest): Answer<{ values: Record<string, string>; via: 'prompt' | 'flag' } | 'refused'>;
   onFailure(request: FailureRequest): Answer<{ decision: 'retry' | 'skip' | 'abort'; reason: string; via: 'prompt' | 'flag' }>;
   decideUnknown(request: UnknownRequest): Answer<{ decision: 'rerun' | 'done' | 'skip'; reason: string; via: 'prompt' | 'flag' }>;
+  /** Optional: accept or refuse an unknown SSH host key after showing its fingerprint; absent means refuse. */
+  acceptHostKey?(request: HostKeyRequest): Promise<'accept' | 'refuse'>;
   /** A decision given in advance (--decide) for a unit that failed before this resume; never prompts. */
   presetDecision?(unit: UnitRef): 'rerun' | 'done' | 'skip' | undefined;
 }
@@ -89,6 +104,7 @@ export function withPresets(presets: Presets, fallback: Operator): Operator {
       return fallback.decideUnknown(request);
     },
     presetDecision: preset,
+    ...(fallback.acceptHostKey ? { acceptHostKey: (request: HostKeyRequest) => fallback.acceptHostKey!(request) } : {}),
   };
 }
 
