@@ -5,6 +5,7 @@ export type ErrorCode =
   | 'transport'
   | 'lock-held'
   | 'changed-since-start'
+  | 'refused'
   | 'needs-operator'
   | 'step-failed'
   | 'interrupted'

@@ -23,6 +23,7 @@ export function describeError(error: unknown): { code: number; message: string }
         return { code: EXIT.usage, message: `error: ${error.message}` };
       case 'lock-held':
       case 'changed-since-start':
+      case 'refused':
         return { code: EXIT.refused, message: `refused: ${error.message}` };
       case 'needs-operator':
         return { code: EXIT.needsOperator, message: error.message };

@@ -75,7 +75,7 @@ function replayChecked(paths: RunPaths, events: JournalEvent[]): RunState {
   const first = events[0];
   if (!first || first.type !== 'run-started') throw new FieldbookError('journal', `${paths.journal}: does not begin with run-started; not a fieldbook run journal`);
   if (first.v !== JOURNAL_VERSION) {
-    throw new FieldbookError('journal', `${paths.journal}: journal format ${String(first.v)} is ${Number(first.v) > JOURNAL_VERSION ? 'newer than this fieldbook understands; upgrade fieldbook' : 'no longer supported'} (this fieldbook reads format ${JOURNAL_VERSION})`);
+    throw new FieldbookError('refused', `${paths.journal}: journal format ${String(first.v)} is ${Number(first.v) > JOURNAL_VERSION ? 'newer than this fieldbook understands; upgrade fieldbook' : 'no longer supported'} (this fieldbook reads format ${JOURNAL_VERSION})`);
   }
   return replay(events);
 }
