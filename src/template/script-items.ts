@@ -17,3 +17,24 @@ export function holeAt(items: readonly Item[], i: number): Hole | undefined {
   const item = items[i];
   return typeof item === 'object' ? item : undefined;
 }
+
+/**
+ * The command inside old-style backticks starting at `i`: it ends at the first unescaped backtick, and
+ * \$ \` \\ (and \" within "...") lose their backslash before the shell parses it.
+ */
+export function decodeBackticks(items: readonly Item[], i: number, inDouble: boolean): { decoded: Item[]; next: number } {
+  const decoded: Item[] = [];
+  let j = i + 1;
+  while (j < items.length && charAt(items, j) !== '`') {
+    const next = charAt(items, j + 1);
+    if (charAt(items, j) === '\\' && next !== undefined && ('$`\\'.includes(next) || (inDouble && next === '"'))) {
+      decoded.push(next);
+      j += 2;
+      continue;
+    }
+    const item = items[j];
+    if (item !== undefined) decoded.push(item);
+    j++;
+  }
+  return { decoded, next: j + 1 };
+}

@@ -1,0 +1,210 @@
+import type { WordMode } from './shell-word.js';
+
+/** Refusal messages: places where no quoting keeps a value one inert word. */
+export const HEREDOC_MESSAGE =
+  '${{ }} inside a here-document cannot be quoted safely; assign it to a shell variable before the here-document';
+export const ARITHMETIC_MESSAGE =
+  '${{ }} inside arithmetic ($(( )), (( )), $[ ], let, or a [[ ]] -eq/-lt/... operand) cannot be quoted safely, because the shell evaluates the value as code; assign it to a shell variable and check it first';
+export const EVAL_MESSAGE =
+  '${{ }} as an argument of eval is run as shell code, so quoting cannot make it safe; pass it in a shell variable and do not eval it';
+export const PARAMETER_PART_MESSAGE =
+  '${{ }} in the name, index or offset of a ${...} cannot be quoted safely, because the shell evaluates it as a name or arithmetic; assign it to a shell variable first';
+export const BACKSLASH_MESSAGE =
+  'a backslash right before ${{ }} would escape its quoting; remove the backslash (write $${{ for a literal ${{)';
+export const QUOTED_PARAMETER_MESSAGE =
+  '${{ }} inside "${...}" cannot be quoted reliably, because shells treat quotes there differently; assign it to a shell variable first';
+
+/** A command context (the script, `$( )`, `<( )`): tracks words enough to find comments, `case`, `let`, `eval`, `[[`. */
+export interface CommandFrame {
+  kind: 'command';
+  closedByParen: boolean;
+  parens: number;
+  caseDepth: number;
+  commandStart: boolean;
+  inWord: boolean;
+  /** The current word's leading unquoted text, for reserved words; `plain` is false once anything else is in it. */
+  word: string;
+  plain: boolean;
+  /** The current word after quote removal (for builtins such as `let`, which may be quoted); unknown after an expansion. */
+  literal: string | undefined;
+  /** Holes anywhere inside the current word (also inside quotes and substitutions in it). */
+  wordHoles: number[];
+  /** The arguments of this command are evaluated: `let` as arithmetic, `eval` as shell code. */
+  evaluates: 'let' | 'eval' | undefined;
+  /** Inside `[[ ... ]]`: its words so far, to find the operands of -eq, -lt, ... */
+  test: TestWord[] | undefined;
+}
+
+/** One word inside `[[ ]]`: its text when plain, and its holes. */
+export interface TestWord {
+  text: string | undefined;
+  holes: number[];
+}
+
+/** How a `${...}` is quoted: unquoted, inside "...", or inside arithmetic. */
+export type ParamMode = 'word' | 'double' | 'arith';
+
+/** Which part of a `${...}` the scanner is in: the name, an index or offset (arithmetic), or the word after an operator. */
+export type ParamPart = 'name' | 'index' | 'word';
+
+/** Inside `${...}`: how it is quoted, which part of it, whether a name was read, open `[` of an index. */
+export interface ParamFrame {
+  kind: 'param';
+  mode: ParamMode;
+  part: ParamPart;
+  named: boolean;
+  brackets: number;
+}
+
+export type Frame =
+  | CommandFrame
+  | { kind: 'double' | 'single' | 'ansi' | 'comment' }
+  | ParamFrame
+  | { kind: 'arith'; parens: number; closer: ')' | ']' };
+
+// Reserved words after which the next word is still in command position.
+const KEEPS_COMMAND_START = new Set(['then', 'do', 'else', 'elif', 'if', 'while', 'until', 'time', '!', '{']);
+// Builtins that run the next word as a command, and `NAME=value` assignments before a command name.
+const PREFIX_BUILTINS = new Set(['command', 'builtin']);
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/;
+const ARITHMETIC_TESTS = new Set(['-eq', '-ne', '-lt', '-le', '-gt', '-ge']);
+
+/** A fresh command context. */
+export function newCommand(closedByParen: boolean): CommandFrame {
+  return {
+    kind: 'command',
+    closedByParen,
+    parens: 0,
+    caseDepth: 0,
+    commandStart: true,
+    inWord: false,
+    word: '',
+    plain: true,
+    literal: '',
+    wordHoles: [],
+    evaluates: undefined,
+    test: undefined,
+  };
+}
+
+/** A plain, unquoted character of the current word. */
+export function addChar(frame: CommandFrame, char: string): void {
+  frame.inWord = true;
+  if (frame.plain) frame.word += char;
+  if (frame.literal !== undefined) frame.literal += char;
+}
+
+/** A quoted or escaped character of the current word. */
+export function addQuoted(frame: CommandFrame, char: string): void {
+  markWord(frame);
+  if (frame.literal !== undefined) frame.literal += char;
+}
+
+/** An expansion in the current word: what it says after quote removal cannot be known. */
+export function addExpansion(frame: CommandFrame): void {
+  markWord(frame);
+  frame.literal = undefined;
+}
+
+/** Something other than a plain character is part of the current word. */
+export function markWord(frame: CommandFrame): void {
+  frame.inWord = true;
+  frame.plain = false;
+}
+
+/** A command ended (`;`, `&`, `|`, newline, `)`): the next word is a command name again. */
+export function endCommand(frame: CommandFrame, refuse: (hole: number) => void): void {
+  endWord(frame, refuse);
+  frame.commandStart = true;
+  frame.evaluates = undefined;
+}
+
+/**
+ * A word just ended: follow `case` ... `esac` (whose `)` closes a pattern, not a `$( )`), command position,
+ * `let`, and `[[ ]]`, whose arithmetic operands are reported through `refuse`.
+ */
+export function endWord(frame: CommandFrame, refuse: (hole: number) => void): void {
+  if (!frame.inWord) return;
+  const word = frame.plain ? frame.word : undefined;
+  const name = frame.literal;
+  const atStart = frame.commandStart;
+  if (frame.test) {
+    frame.test.push({ text: word, holes: frame.wordHoles });
+    if (word === ']]') {
+      refuseArithmeticOperands(frame.test, refuse);
+      frame.test = undefined;
+    }
+  } else if (atStart && word === '[[') {
+    frame.test = [];
+  }
+  if (atStart && word === 'case') frame.caseDepth++;
+  else if (atStart && word === 'esac' && frame.caseDepth > 0) frame.caseDepth--;
+  if (atStart && (name === 'let' || name === 'eval')) frame.evaluates = name;
+  const keepsStart =
+    (word !== undefined && KEEPS_COMMAND_START.has(word)) ||
+    (name !== undefined && PREFIX_BUILTINS.has(name)) ||
+    ASSIGNMENT.test(frame.word);
+  frame.commandStart = (word === 'in' && frame.caseDepth > 0) || (atStart && keepsStart);
+  frame.inWord = false;
+  frame.word = '';
+  frame.plain = true;
+  frame.literal = '';
+  frame.wordHoles = [];
+}
+
+function refuseArithmeticOperands(words: TestWord[], refuse: (hole: number) => void): void {
+  for (const [i, word] of words.entries()) {
+    if (word.text === undefined || !ARITHMETIC_TESTS.has(word.text)) continue;
+    for (const operand of [words[i - 1], words[i + 1]]) operand?.holes.forEach(refuse);
+  }
+}
+
+/** Arithmetic or eval anywhere around a hole makes it unsafe, even inside a substitution, whose output is evaluated too. */
+export function arithmeticProblem(stack: readonly Frame[]): string | undefined {
+  for (const frame of stack) {
+    if (frame.kind === 'arith' || (frame.kind === 'command' && frame.evaluates === 'let')) return ARITHMETIC_MESSAGE;
+    if (frame.kind === 'command' && frame.evaluates === 'eval') return EVAL_MESSAGE;
+    if (frame.kind === 'param' && frame.part !== 'word') return PARAMETER_PART_MESSAGE;
+    if (frame.kind === 'param' && frame.mode === 'arith') return ARITHMETIC_MESSAGE;
+  }
+  return undefined;
+}
+
+/** Directly inside a double-quoted `${...}` (or a quote within it), shells disagree on what quotes mean. */
+export function quotedParameterProblem(stack: readonly Frame[]): string | undefined {
+  const [parent, top] = stack.slice(-2);
+  const quotedParam = (frame: Frame | undefined): boolean => frame?.kind === 'param' && frame.mode === 'double';
+  const quoted = top?.kind === 'double' || top?.kind === 'single' || top?.kind === 'ansi';
+  return quotedParam(top) || (quoted && quotedParam(parent)) ? QUOTED_PARAMETER_MESSAGE : undefined;
+}
+
+/** How a hole is spelled when the innermost frame is `top`. */
+export function wordMode(top: Frame): WordMode {
+  return top.kind === 'command' || top.kind === 'param' || top.kind === 'arith' ? 'word' : top.kind;
+}
+
+/**
+ * One character of a `${...}` name: `#`/`!` prefixes, special and ordinary names, then `[` (an index), `:`
+ * followed by `-=?+` (an operator and its word) or not (an offset). Returns how many characters it used;
+ * 0 means the name ended and the character starts the word after an operator.
+ */
+export function readParamName(frame: ParamFrame, char: string, next: string | undefined): number {
+  if (char === '[') {
+    frame.part = 'index';
+    frame.brackets = 1;
+    return 1;
+  }
+  if (char === ':') {
+    const operator = '-=?+'.includes(next ?? 'x');
+    frame.part = operator ? 'word' : 'index';
+    return operator ? 2 : 1;
+  }
+  const prefix = !frame.named && '#!'.includes(char);
+  const special = !frame.named && '@*?$-0123456789'.includes(char);
+  if (prefix || special || /[A-Za-z0-9_]/.test(char)) {
+    frame.named ||= !prefix;
+    return 1;
+  }
+  frame.part = 'word';
+  return 0;
+}

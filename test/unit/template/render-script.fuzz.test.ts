@@ -1,0 +1,110 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { expect, onTestFinished, test } from 'vitest';
+import { renderScript, TemplateError } from '../../../src/template/index.js';
+
+// Random scripts with `${{ }}` in every kind of place, run by bash with values that try to run `touch "$M"`.
+// Bash runs every command before the first syntax error, so even broken scripts test the scanner.
+const X = '${{ params.x }}';
+
+const { script } = fc.letrec<{ word: string; command: string; script: string }>((tie) => ({
+  word: fc.oneof(
+    { maxDepth: 3, depthSize: 'small' },
+    fc.constantFrom('a', X, `'c${X}'`, `$'e\\'${X}f'`, `\${u:-${X}}`, `\${u:-"g${X}"}`, '$(( 1 ))', `a=${X}`, `"b${X}"`),
+    fc
+      .array(fc.oneof(fc.constantFrom('b', X, ' ', "'", '\\"', '$u'), tie('command').map((c) => `$(${c})`)), { maxLength: 3 })
+      .map((parts) => `"${parts.join('')}"`),
+    tie('command').map((c) => `$(${c})`),
+    tie('command').map((c) => `\`${c.replace(/[\\`]/g, '\\$&')}\``),
+  ),
+  command: fc.oneof(
+    { maxDepth: 3, depthSize: 'small' },
+    fc.array(tie('word'), { minLength: 1, maxLength: 3 }).map((words) => `printf %s ${words.join(' ')}`),
+    fc.tuple(tie('word'), tie('command')).map(([w, c]) => `case ${w} in a) ${c};; (b) : ;; *) ${c};; esac`),
+    fc.tuple(tie('command'), tie('command')).map(([a, b]) => `${a} | ${b}`),
+    tie('command').map((c) => `( ${c} ) # ${X} ' "`),
+  ),
+  script: fc
+    .array(
+      fc.oneof(
+        tie('command'),
+        fc.constantFrom(
+          `: <<EOF\nit's $u "\nEOF`,
+          `: <<'EOF' ; printf %s ${X}\nit's $(nothing) \`\nEOF`,
+          `: <<-"E O"\n\tit's\n\tE O`,
+          ': <<EOF\nnot the end \\\nEOF\nprintf %s ${{ params.x }}\nEOF',
+          `let y=${X}`,
+          `eval : ${X}`,
+          `[[ ${X} -eq 1 ]]`,
+          `(( y = ${X} ))`,
+          `: \${u[${X}]}`,
+          `: \${u:${X}}`,
+          `: $[ ${X} ]`,
+          `: $(( 1 + \${u:-2} ))`,
+        ),
+      ),
+      { minLength: 1, maxLength: 3 },
+    )
+    .map((lines) => lines.join('\n')),
+}));
+
+// Mutations splice in raw shell syntax, making scripts that are almost valid.
+const rawToken = fc.constantFrom('"', "'", '`', '$(', ')', '(', '}', '${u:-', "$'", '\\', '#', '\n', ';', 'EOF\n', '<<EOF', X);
+const template = fc.oneof(
+  script,
+  fc.tuple(script, fc.array(fc.tuple(fc.nat(), rawToken), { maxLength: 3 })).map(([text, edits]) =>
+    edits.reduce((out, [at, token]) => out.slice(0, at % (out.length + 1)) + token + out.slice(at % (out.length + 1)), text),
+  ),
+  fc.array(rawToken, { minLength: 1, maxLength: 20 }).map((tokens) => tokens.join('')),
+);
+const attack = fc.constantFrom(';touch "$M";', ';touch "$M" #', '\ntouch "$M" #\n', '$(touch "$M")', '`touch "$M"`', 'a[$(touch "$M")]');
+const payload = fc
+  .tuple(
+    fc.array(fc.constantFrom("'", '"', '`', '$(', ')', '}', ';', '\n', '\\', 'EOF\n', '#', ' '), { maxLength: 4 }),
+    attack,
+    fc.array(fc.constantFrom("'", '"', '`', ')', '#', '\n'), { maxLength: 2 }),
+  )
+  .map(([before, code, after]) => `${before.join('')}${code}${after.join('')}`);
+// Arithmetic evaluates a[...] subscripts, running command substitutions in them: the value alone is the attack.
+const hostileValue = fc.oneof(payload, fc.constant('a[$(touch "$M")]'));
+
+function runBash(script: string, dir: string, marker: string): void {
+  spawnSync('bash', ['-s'], { input: script, cwd: dir, timeout: 5000, env: { M: marker, PATH: process.env['PATH'] ?? '/usr/bin:/bin' } });
+}
+
+test('no template and no value ever runs code from the value', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fieldbook-fuzz-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const marker = join(dir, 'injected');
+  let ran = 0;
+  fc.assert(
+    fc.property(template, hostileValue, (text, value) => {
+      let rendered: string;
+      try {
+        rendered = renderScript(text, { params: { x: value }, u: null });
+      } catch (error) {
+        expect(error).toBeInstanceOf(TemplateError);
+        return;
+      }
+      ran++;
+      runBash(rendered, dir, marker);
+      const injected = existsSync(marker);
+      rmSync(marker, { force: true });
+      expect(injected, `injected by ${JSON.stringify(value)} into:\n${rendered}`).toBe(false);
+    }),
+    { numRuns: 400 },
+  );
+  // Only meaningful if most templates are rendered and run rather than refused.
+  expect(ran).toBeGreaterThan(150);
+});
+
+test('the fuzz oracle can fail: a value spliced in without quoting does run', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fieldbook-fuzz-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const marker = join(dir, 'injected');
+  runBash(`printf %s "b${'";touch "$M";"'}"`, dir, marker);
+  expect(existsSync(marker)).toBe(true);
+});
