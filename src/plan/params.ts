@@ -1,5 +1,6 @@
 import type { ParamValue } from '../schema/common.js';
 import type { ParamSpec, Runbook } from '../schema/runbook.js';
+import { secretEnvName } from '../secrets/sources.js';
 
 /** Where a param's value came from, for the plan and the journal. */
 export type ParamSource = 'param' | 'params-file' | 'site' | 'default' | 'env' | 'prompt' | 'run' | 'not set';
@@ -83,9 +84,9 @@ function missing(name: string, spec: ParamSpec): ParamProblem {
   return { name, message: `missing required param "${name}"${about}: pass --param ${name}=<value>, a --params-file, or set it in the site's params` };
 }
 
-/** `FIELDBOOK_SECRET_REGISTRY_PASSWORD` for `registryPassword`. */
+/** `FIELDBOOK_SECRET_REGISTRY_PASSWORD` for `registryPassword`: the variable `secretFromEnv` reads first. */
 export function secretEnvHint(name: string): string {
-  return `FIELDBOOK_SECRET_${name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/-/g, '_').toUpperCase()}`;
+  return secretEnvName(name);
 }
 
 function describeSource(name: string, source: ParamSource, fileName?: string): string {
@@ -127,6 +128,7 @@ export function coerce(spec: ParamSpec, raw: unknown, fromText: boolean): ParamV
       for (const item of items) {
         const problem = checkString(spec, String(item));
         if (problem) return { problem: `item ${JSON.stringify(String(item))}: ${problem}` };
+        if (spec.values && !spec.values.map(String).includes(String(item))) return { problem: `item ${show(String(item), spec)}: expected one of ${spec.values.map((v) => JSON.stringify(v)).join(', ')}` };
       }
       return items.map(String);
     }

@@ -13,9 +13,8 @@ export const Identifier = z
 const DURATION = /^(?:\d+(?:ms|s|m|h))+$/;
 
 /** A duration such as `30s`, `5m`, `2h` or `1h30m`. */
-export const Duration = z
-  .string()
-  .regex(DURATION, 'expected a duration such as "30s", "5m", "2h" or "1h30m"');
+const DURATION_EXPECTED = 'expected a duration such as "30s", "5m", "2h" or "1h30m"';
+export const Duration = z.string({ error: DURATION_EXPECTED }).regex(DURATION, DURATION_EXPECTED);
 
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
 

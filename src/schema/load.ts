@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { visit } from 'yaml';
 import { ValidationError, type Issue } from '../errors.js';
 import { didYouMean } from '../template/did-you-mean.js';
 import { RunbookSchema, type Runbook } from './runbook.js';
@@ -34,7 +35,7 @@ export function parseText<K extends Kind>(file: string, text: string | Uint8Arra
 function parseFile(file: string, text: string, kind: Kind): Loaded<Runbook | Site> {
   const { source, issues } = parseYaml(file, text);
   if (issues.length > 0) throw new ValidationError(issues);
-  const data: unknown = source.doc.toJS({ maxAliasCount: 100 });
+  const data = toData(source);
   if (data === null || data === undefined) {
     throw new ValidationError([{ file, line: 1, col: 1, path: '', message: `file is empty; expected a fieldbook/v1 ${kind}`, rank: 0 }]);
   }
@@ -50,31 +51,85 @@ function parseFile(file: string, text: string, kind: Kind): Loaded<Runbook | Sit
   const schema = SCHEMAS[kind];
   const result = schema.safeParse(data);
   if (!result.success) {
-    throw new ValidationError(result.error.issues.map((issue) => zodIssueToIssue(source, schema, data, issue)));
+    // A file that is not fieldbook's at all (a Kubernetes manifest, say) fails everywhere; only its identity matters.
+    const identity = result.error.issues.filter((issue) => issue.path.length === 1 && (issue.path[0] === 'apiVersion' || issue.path[0] === 'kind'));
+    const issues = identity.length > 0 ? identity : withoutConsequences(result.error.issues, schema, data);
+    throw new ValidationError(issues.flatMap((issue) => zodIssueToIssues(source, schema, data, issue)));
   }
   return { value: result.data, source };
 }
 
+/** Aliases may be nested only so deep: a few lines of YAML must not expand into gigabytes (a "billion laughs"). */
+const MAX_ALIAS_COUNT = 100;
+
+function toData(source: YamlSource): unknown {
+  try {
+    return source.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    let at: number | undefined;
+    visit(source.doc, {
+      Alias(_, alias) {
+        at = alias.range?.[0];
+        return visit.BREAK;
+      },
+    });
+    const { line, col } = source.lines.linePos(at ?? 0);
+    const message = /excessive alias/i.test(error.message)
+      ? `YAML aliases expand to too much data (more than ${MAX_ALIAS_COUNT} copies); write the values out instead`
+      : `YAML aliases: ${error.message}`;
+    throw new ValidationError([{ file: source.file, line, col, path: '', message, rank: 0 }]);
+  }
+}
+
+/** A misspelt key also makes the right one "missing"; report only the misspelling, which says both. */
+function withoutConsequences(issues: readonly ZodIssue[], schema: z.ZodType, data: unknown): ZodIssue[] {
+  const misspelt = new Set<string>();
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    const path = issue.path.filter((p): p is PathSegment => typeof p !== 'symbol');
+    const known = keysOf(schema, path);
+    for (const key of issue.keys) {
+      const hint = didYouMean(key, known);
+      if (hint !== undefined) misspelt.add(formatPath([...path, hint]));
+    }
+  }
+  return issues.filter((issue) => {
+    const path = issue.path.filter((p): p is PathSegment => typeof p !== 'symbol');
+    return !(issue.code === 'invalid_type' && valueAt(data, path) === undefined && misspelt.has(formatPath(path)));
+  });
+}
+
 type ZodIssue = z.core.$ZodIssue;
 
-function zodIssueToIssue(source: YamlSource, schema: z.ZodType, data: unknown, issue: ZodIssue): Issue {
+function zodIssueToIssues(source: YamlSource, schema: z.ZodType, data: unknown, issue: ZodIssue): Issue[] {
+  if (issue.code !== 'unrecognized_keys') return [zodIssueToIssue(source, data, issue)];
+  // One issue per key: each misspelling has its own place and its own "did you mean".
+  const path = issue.path.filter((p): p is PathSegment => typeof p !== 'symbol');
+  const known = keysOf(schema, path);
+  return issue.keys.map((key) => {
+    const hint = didYouMean(key, known);
+    const where = [...path, key];
+    return { file: source.file, rank: 1, ...locate(source, where, 'key'), path: formatPath(where), message: `unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : known.length ? `; expected one of ${known.join(', ')}` : ''}` };
+  });
+}
+
+/** How zod names a type, in the words of the file: `array` is a list, `object` a mapping. */
+const TYPE_NAMES: Record<string, string> = { array: 'a list', object: 'a mapping', record: 'a mapping', string: 'a string', number: 'a number', int: 'an integer', boolean: 'true or false' };
+
+function zodIssueToIssue(source: YamlSource, data: unknown, issue: ZodIssue): Issue {
   const path = issue.path.filter((p): p is PathSegment => typeof p !== 'symbol');
   const found = valueAt(data, path);
   const base = { file: source.file, rank: 1 };
   switch (issue.code) {
-    case 'unrecognized_keys': {
-      const key = issue.keys[0] ?? '';
-      const known = keysOf(schema, path);
-      const hint = didYouMean(key, known);
-      const where = [...path, key];
-      return { ...base, ...locate(source, where, 'key'), path: formatPath(where), message: `unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : known.length ? `; expected one of ${known.join(', ')}` : ''}` };
-    }
     case 'invalid_type': {
       if (found === undefined && nodeAt(source, path).node === undefined) {
         const key = path.at(-1);
         return { ...base, ...locate(source, path.slice(0, -1), 'key'), path: formatPath(path.slice(0, -1)), message: `missing required key "${String(key)}"` };
       }
-      return { ...base, ...locate(source, path), path: formatPath(path), message: `expected ${issue.expected}, found ${describe(found)}` };
+      // A schema's own wording ("expected a duration such as ...") beats the bare type name.
+      const expected = issue.message.startsWith('expected ') ? issue.message.slice('expected '.length) : (TYPE_NAMES[issue.expected] ?? issue.expected);
+      return { ...base, ...locate(source, path), path: formatPath(path), message: `expected ${expected}, found ${describe(found)}` };
     }
     case 'invalid_value': {
       const allowed = issue.values.map((v) => JSON.stringify(v));
@@ -99,8 +154,9 @@ function zodIssueToIssue(source: YamlSource, schema: z.ZodType, data: unknown, i
 
 function unionExpectation(issue: Extract<ZodIssue, { code: 'invalid_union' }>): string {
   const expected = new Set<string>();
-  for (const branch of issue.errors) for (const sub of branch) if (sub.code === 'invalid_type' && sub.path.length === 0) expected.add(sub.expected);
-  return expected.size ? [...expected].join(' or ') : 'a different value';
+  for (const branch of issue.errors) for (const sub of branch) if (sub.code === 'invalid_type' && sub.path.length === 0) expected.add(TYPE_NAMES[sub.expected] ?? sub.expected);
+  const names = [...expected];
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)!}` : (names[0] ?? 'a different value');
 }
 
 /** A short, honest description of a found value: `number 5`, `"paralel"`, `a list`, `nothing`. */

@@ -37,10 +37,14 @@ export function decodeSource(file: string, bytes: Uint8Array): string {
   } catch {
     const bad = firstInvalidUtf8(bytes);
     const { line, col } = positionOfByte(bytes, bad);
-    throw problem(file, `not UTF-8 text (invalid byte 0x${bytes[bad]!.toString(16).padStart(2, '0')} at offset ${bad}); save the file as UTF-8`, line, col);
+    const byte = bytes[bad]!;
+    // Bytes 0xA0-0xFF alone are the usual sign of a Latin-1 / Windows-1252 file; say which character was meant.
+    const latin1 = byte >= 0xa0 ? `, "${String.fromCharCode(byte)}" in Latin-1` : '';
+    throw problem(file, `not UTF-8 text (byte 0x${byte.toString(16).padStart(2, '0')} at offset ${bad}${latin1}); save the file as UTF-8`, line, col);
   }
 }
 
+/** Line and column (in characters, as editors count them) of a byte offset in text valid up to that offset. */
 function positionOfByte(bytes: Uint8Array, offset: number): { line: number; col: number } {
   let line = 1;
   let lineStart = 0;
@@ -50,21 +54,29 @@ function positionOfByte(bytes: Uint8Array, offset: number): { line: number; col:
       lineStart = i + 1;
     }
   }
-  return { line, col: offset - lineStart + 1 };
+  const before = new TextDecoder('utf-8').decode(bytes.subarray(lineStart, offset));
+  return { line, col: [...before].length + 1 };
 }
 
+/** Offset of the first byte that does not start a well-formed UTF-8 sequence (RFC 3629, table 3-7 of Unicode). */
 function firstInvalidUtf8(bytes: Uint8Array): number {
-  // A streaming decode accepts an incomplete tail, so prefix validity is monotonic: binary search its end.
-  let lo = 0;
-  let hi = bytes.length;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
-      lo = mid;
-    } catch {
-      hi = mid - 1;
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (i < bytes.length) {
+    const lead = bytes[i]!;
+    if (lead < 0x80) {
+      i++;
+      continue;
     }
+    const length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+    if (length === 0) return i;
+    // The second byte's range is narrower after some leads (no overlongs, no surrogates, nothing above U+10FFFF).
+    const low = lead === 0xe0 ? 0xa0 : lead === 0xf0 ? 0x90 : 0x80;
+    const high = lead === 0xed ? 0x9f : lead === 0xf4 ? 0x8f : 0xbf;
+    for (let k = 1; k < length; k++) {
+      const next = bytes[i + k];
+      if (next === undefined || next < (k === 1 ? low : 0x80) || next > (k === 1 ? high : 0xbf)) return i;
+    }
+    i += length;
   }
-  return Math.min(lo, bytes.length - 1);
+  return Math.max(0, bytes.length - 1);
 }

@@ -1,4 +1,5 @@
 import type { Issue } from '../errors.js';
+import { coerce } from '../plan/params.js';
 import type { Runbook, StepSpec } from '../schema/runbook.js';
 import type { Site } from '../schema/site.js';
 import type { YamlSource } from '../schema/yaml-doc.js';
@@ -21,7 +22,15 @@ const hint = (word: string, candidates: Iterable<string>) => {
 /** Every problem of a runbook that its schema cannot see: duplicate ids, unknown roles, bad `${{ }}` references. */
 export function checkRunbook(runbook: Runbook, source: YamlSource, site?: Site): Issue[] {
   const issues: Issue[] = [];
+  for (const [name, spec] of Object.entries(runbook.params)) {
+    if (spec.default === undefined) continue;
+    // A default that does not fit its own param would only fail later, at plan or run time.
+    const typed = coerce(spec, spec.default, false);
+    if (typeof typed === 'object' && typed !== null && 'problem' in typed) issues.push(pathIssue(source, ['params', name, 'default'], typed.problem, 1));
+  }
   const seen = new Map<string, number>();
+  // Built once: looking it up per reference made a 2,000-step runbook quadratic.
+  const ids = stepIndex(runbook);
   runbook.steps.forEach((step, i) => {
     const first = seen.get(step.id);
     if (first !== undefined) {
@@ -30,12 +39,12 @@ export function checkRunbook(runbook: Runbook, source: YamlSource, site?: Site):
     if (step.on !== undefined && step.on !== 'local' && !(step.on in runbook.roles)) {
       issues.push(pathIssue(source, ['steps', i, 'on'], `unknown role "${step.on}"${hint(step.on, Object.keys(runbook.roles))}; declare it under roles or use "local"`));
     }
-    for (const field of templateFields(step, i)) issues.push(...checkField(runbook, source, step, i, field, site));
+    for (const field of templateFields(step, i)) issues.push(...checkField(runbook, ids, source, step, i, field, site));
   });
   return issues;
 }
 
-function checkField(runbook: Runbook, source: YamlSource, step: StepSpec, index: number, field: TemplateField, site?: Site): Issue[] {
+function checkField(runbook: Runbook, ids: ReadonlyMap<string, number>, source: YamlSource, step: StepSpec, index: number, field: TemplateField, site?: Site): Issue[] {
   const issues: Issue[] = [];
   const report = (offset: number, message: string) => issues.push(templateIssue(source, field.path, field.text, offset, message));
   let segments;
@@ -49,14 +58,14 @@ function checkField(runbook: Runbook, source: YamlSource, step: StepSpec, index:
   for (const segment of segments) {
     if (segment.kind !== 'expr') continue;
     for (const ref of collectPaths(segment.expr)) {
-      const problem = checkReference(runbook, step, index, field, ref, site);
+      const problem = checkReference(runbook, ids, step, index, field, ref, site);
       if (problem) report(segment.offset, problem);
     }
   }
   return issues;
 }
 
-function checkReference(runbook: Runbook, step: StepSpec, index: number, field: TemplateField, ref: PathRef, site?: Site): string | undefined {
+function checkReference(runbook: Runbook, ids: ReadonlyMap<string, number>, step: StepSpec, index: number, field: TemplateField, ref: PathRef, site?: Site): string | undefined {
   const [root = '', first, ...rest] = ref.segments;
   const name = ref.segments.join('.');
   switch (root) {
@@ -75,7 +84,7 @@ function checkReference(runbook: Runbook, step: StepSpec, index: number, field: 
       if (field.use === 'list') return '"item" cannot be used in `foreach` itself';
       return undefined;
     case 'steps':
-      return checkStepRef(runbook, index, ref.segments.slice(1), site);
+      return checkStepRef(runbook, ids, index, ref.segments.slice(1), site);
     default:
       return `unknown name "${root}"${hint(root, ROOTS)}; expressions start with ${ROOTS.join(', ')}`;
   }
@@ -95,9 +104,8 @@ function checkHostRef(runbook: Runbook, step: StepSpec, key: string | undefined,
   return `host.vars.${variable} is not set for host${lacking.length > 1 ? 's' : ''} ${lacking.map((h) => `"${h}"`).join(', ')} of role "${step.on}"${hint(variable, known)}`;
 }
 
-function checkStepRef(runbook: Runbook, index: number, segments: string[], site?: Site): string | undefined {
+function checkStepRef(runbook: Runbook, ids: ReadonlyMap<string, number>, index: number, segments: string[], site?: Site): string | undefined {
   const [id, section, ...rest] = segments;
-  const ids = stepIndex(runbook);
   if (id === undefined) return '"steps" needs a step id, like steps.backup-minio.outputs.size';
   const target = ids.get(id);
   if (target === undefined) return `unknown step "${id}"${hint(id, ids.keys())}`;
