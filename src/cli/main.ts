@@ -1,20 +1,24 @@
-import { commandHelp, parseCommandArgs, type CommandSpec } from './command.js';
-import { planCommand } from './commands/plan.js';
-import { resumeCommand } from './commands/resume.js';
-import { runCommand } from './commands/run.js';
-import { runbooksCommand } from './commands/runbooks.js';
-import { runsCommand } from './commands/runs.js';
-import { showCommand } from './commands/show.js';
-import { unlockCommand } from './commands/unlock.js';
-import { schemaCommand } from './commands/schema.js';
-import { validateCommand } from './commands/validate.js';
-import { describeError, EXIT } from './exit-codes.js';
 import { fieldbookVersion as version } from '../shipped/index.js';
-import { processIO, println, type CliIO } from './io.js';
 import { didYouMean } from '../template/did-you-mean.js';
+import { commandHelp, parseCommandArgs, type CommandSpec } from './command.js';
+import { describeError, EXIT } from './exit-codes.js';
+import { processIO, println, type CliIO } from './io.js';
 
-// Each command's option types differ; the table only needs the common shape.
-const COMMANDS = [validateCommand, planCommand, runCommand, resumeCommand, runsCommand, showCommand, unlockCommand, runbooksCommand, schemaCommand] as unknown as CommandSpec[];
+/**
+ * Every command, loaded only when it runs: `validate` then never loads the engine, ssh2 or the UI, and
+ * `--version` loads nothing. Each module's option types differ; the table only needs the common shape.
+ */
+const COMMANDS: { name: string; summary: string; load: () => Promise<CommandSpec> }[] = [
+  { name: 'validate', summary: 'Check a runbook (and a site): schema, every ${{ }} reference, roles and hosts.', load: async () => (await import('./commands/validate.js')).validateCommand as unknown as CommandSpec },
+  { name: 'plan', summary: 'Show every resolved command, per step and host, without connecting anywhere.', load: async () => (await import('./commands/plan.js')).planCommand as unknown as CommandSpec },
+  { name: 'run', summary: 'Start a run: walk the runbook step by step, with a checkpoint after every step.', load: async () => (await import('./commands/run.js')).runCommand as unknown as CommandSpec },
+  { name: 'resume', summary: 'Continue a stopped or crashed run; completed steps never run again.', load: async () => (await import('./commands/resume.js')).resumeCommand as unknown as CommandSpec },
+  { name: 'runs', summary: 'List runs: id, runbook, site, mode, state, started.', load: async () => (await import('./commands/runs.js')).runsCommand as unknown as CommandSpec },
+  { name: 'show', summary: "Show one run's steps, hosts, outcomes, confirmations and decisions.", load: async () => (await import('./commands/show.js')).showCommand as unknown as CommandSpec },
+  { name: 'unlock', summary: 'Break a run lock or a site lock explicitly (when its holder is gone for good).', load: async () => (await import('./commands/unlock.js')).unlockCommand as unknown as CommandSpec },
+  { name: 'runbooks', summary: 'List the runbooks shipped with fieldbook.', load: async () => (await import('./commands/runbooks.js')).runbooksCommand as unknown as CommandSpec },
+  { name: 'schema', summary: 'Print the JSON Schema of runbook or site files.', load: async () => (await import('./commands/schema.js')).schemaCommand as unknown as CommandSpec },
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -40,17 +44,18 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     println(io.stdout, version());
     return EXIT.finished;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     const hint = didYouMean(name, COMMANDS.map((c) => c.name));
     println(io.stderr, `error: unknown command "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}; see fieldbook --help`);
     return EXIT.usage;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    println(io.stdout, commandHelp(command));
-    return EXIT.finished;
-  }
   try {
+    const command = await entry.load();
+    if (rest.includes('--help') || rest.includes('-h')) {
+      println(io.stdout, commandHelp(command));
+      return EXIT.finished;
+    }
     return await command.run(parseCommandArgs(command, rest), io);
   } catch (error) {
     const { code, message } = describeError(error);

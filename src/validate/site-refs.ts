@@ -73,7 +73,10 @@ export function checkPair(runbook: Runbook, site: Site, siteSource: YamlSource):
   }
   for (const name of Object.keys(site.params)) {
     const spec = runbook.params[name];
-    if (!spec) issues.push(pathIssue(siteSource, ['params', name], `runbook "${runbook.metadata.name}" has no param "${name}"${hint(name, Object.keys(runbook.params))}`, 2, 'key'));
+    // A site serves several runbooks, so params of other runbooks are fine; a near miss of this one's is a typo.
+    if (!spec) {
+      if (didYouMean(name, Object.keys(runbook.params))) issues.push(pathIssue(siteSource, ['params', name], `runbook "${runbook.metadata.name}" has no param "${name}"${hint(name, Object.keys(runbook.params))}`, 2, 'key'));
+    }
     else if (spec.secret) issues.push(pathIssue(siteSource, ['params', name], `"${name}" is a secret; a site file must not hold it (use ${secretEnvHint(name)} or the prompt)`, 2, 'key'));
     else {
       const typed = coerce(spec, site.params[name], false);
