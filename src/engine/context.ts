@@ -13,6 +13,8 @@ import type { Operator } from './operator.js';
 /** The transports of a run behind one door: each request goes to the one that can carry it. */
 export interface TransportSet {
   exec(request: ExecRequest): Promise<ExecResult>;
+  /** Running pods matching a kubectl exec's selector (`pods: all`); output callbacks are not used. */
+  listPods(request: ExecRequest): Promise<{ pods: string[] } | { refused: string }>;
   closeAll(): Promise<void>;
 }
 

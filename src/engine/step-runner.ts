@@ -4,7 +4,7 @@ import type { UnitState } from '../journal/state.js';
 import { evaluateCondition, evaluateItems } from '../plan/plan.js';
 import { displayCommand, renderCommand, renderManual } from '../plan/render-step.js';
 import type { PlannedStep, PlannedTarget } from '../plan/types.js';
-import { renderText } from '../template/index.js';
+import { renderText, type Value } from '../template/index.js';
 import type { EngineContext } from './context.js';
 import type { Waiting } from './events.js';
 import { settleFlag } from './operator.js';
@@ -31,7 +31,10 @@ export async function runStep(ctx: EngineContext, step: PlannedStep): Promise<St
   }
 
   const known = ctx.state.steps.get(step.id);
-  const items = step.spec.foreach === undefined ? undefined : (known?.items ?? evaluateItems(step.spec.foreach, scope));
+  // Items are fixed when the step first starts (journaled), so checkpoints keep their meaning on resume.
+  const fanOut = known?.items ? { items: known.items } : await itemsOf(ctx, step, scope);
+  if ('refused' in fanOut) return cannotFanOut(ctx, step, fanOut.refused);
+  const { items } = fanOut;
   const units = unitsOf(step, items);
 
   if (step.destructive && !units.every((u) => isDone(ctx, u.key))) {
@@ -72,6 +75,28 @@ export async function runStep(ctx: EngineContext, step: PlannedStep): Promise<St
     const end = await handleFailure(ctx, step, failed, started);
     if (end !== 'retry') return end;
   }
+}
+
+/** What a step fans out over besides its hosts: `foreach` items, or the pods of `pods: all`. */
+async function itemsOf(ctx: EngineContext, step: PlannedStep, scope: Record<string, Value>): Promise<{ items?: string[] } | { refused: string }> {
+  if (step.spec.foreach !== undefined) return { items: evaluateItems(step.spec.foreach, scope) };
+  if (step.spec.kubectl?.exec?.pods !== 'all') return {};
+  const target = step.targets[0]!;
+  const command = renderCommand(step.spec, ctx.site, scope)!;
+  const found = await ctx.transports.listPods({ target: target.transport, command, signal: ctx.signal, onStdout: () => {}, onStderr: () => {} });
+  return 'refused' in found ? { refused: ctx.masker.mask(found.refused) } : { items: found.pods };
+}
+
+/** `pods: all` found nothing to run on: the step fails (resumable), with the reason on a unit for the record. */
+async function cannotFanOut(ctx: EngineContext, step: PlannedStep, reason: string): Promise<StepEnd> {
+  const unit: UnitKey = { step: step.id, target: step.targets[0]!.name };
+  const selector = step.spec.kubectl?.exec?.selector ?? '';
+  await ctx.record({ type: 'step-started', step: step.id });
+  await ctx.record({ type: 'unit-started', unit, attempt: (unitState(ctx, unit)?.attempt ?? 0) + 1, command: `kubectl get pods -l ${selector}` });
+  await ctx.record({ type: 'unit-finished', unit, attempt: unitState(ctx, unit)!.attempt, outcome: 'failed', reason, durationMs: 0 });
+  ctx.emit({ type: 'unit-finished', unit, attempt: unitState(ctx, unit)!.attempt, outcome: 'failed', reason, durationMs: 0 });
+  if (step.spec.onFailure === 'continue') return finishStep(ctx, step, 'failed', performance.now());
+  return { kind: 'stop', reason: 'step-failed', waiting: [waitingFor({ kind: 'failure', step: step.id, detail: `${step.id}: ${reason}` })] };
 }
 
 function unitsOf(step: PlannedStep, items: string[] | undefined): { target: PlannedTarget; key: UnitKey }[] {

@@ -55,8 +55,8 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
   let command: Command;
   let display: string;
   try {
-    command = renderCommand(step.spec, ctx.site, unitScope(ctx, step, target, item, false))!;
-    display = ctx.masker.mask(displayCommand(renderCommand(step.spec, ctx.site, unitScope(ctx, step, target, item, true))!));
+    command = forPod(renderCommand(step.spec, ctx.site, unitScope(ctx, step, target, item, false))!, item);
+    display = ctx.masker.mask(displayCommand(forPod(renderCommand(step.spec, ctx.site, unitScope(ctx, step, target, item, true))!, item)));
   } catch (error) {
     // A template that cannot be expanded now (a capture gave an unexpected value): the step fails, clearly.
     const reason = ctx.masker.mask(error instanceof FieldbookError ? error.message : String(error));
@@ -149,6 +149,13 @@ function detachRequest(ctx: EngineContext, step: PlannedStep, target: PlannedTar
       writeFileSync(path, JSON.stringify({ key, ...next }));
     },
   };
+}
+
+/** A `pods: all` unit execs into its own pod (its item), not into whatever the selector matches now. */
+function forPod(command: Command, pod: string | undefined): Command {
+  if (command.kind !== 'kubectl-exec' || command.exec.pods !== 'all' || pod === undefined) return command;
+  const { selector: _selector, pods: _pods, ...exec } = command.exec;
+  return { ...command, exec: { ...exec, pod } };
 }
 
 /** The engine's verdict on how a command ended, given the step's `expect`. */

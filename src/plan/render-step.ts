@@ -19,7 +19,7 @@ export function renderCommand(step: StepSpec, site: Site, scope: Record<string, 
     selector: optional(exec.selector),
     container: optional(exec.container),
   });
-  return { kind: 'kubectl-exec', kube, exec: { ...target, shell: exec.shell }, script: renderScript(kubectl.run ?? '', scope) };
+  return { kind: 'kubectl-exec', kube, exec: { ...target, shell: exec.shell, ...(exec.pods === 'all' ? { pods: 'all' as const } : {}) }, script: renderScript(kubectl.run ?? '', scope) };
 }
 
 /** The site's kube settings, without the `via` (which picks the transport, not the flags). */
@@ -44,7 +44,7 @@ export function displayCommand(command: Command): string {
       return ['kubectl', ...kubeFlags(command.kube), ...command.args].map(quoteForDisplay).join(' ');
     case 'kubectl-exec': {
       const { exec } = command;
-      const pod = exec.pod ?? `<pod with ${exec.selector ?? '?'}>`;
+      const pod = exec.pod ?? (exec.pods === 'all' ? `<each Running pod with ${exec.selector ?? '?'}>` : `<pod with ${exec.selector ?? '?'}>`);
       const argv = ['kubectl', ...kubeFlags(command.kube, exec.namespace), 'exec', '-i', pod, ...(exec.container ? ['-c', exec.container] : []), '--', exec.shell, '-se'];
       return `${argv.map((a) => (a === pod ? a : quoteForDisplay(a))).join(' ')} <<'SCRIPT'\n${command.script.replace(/\n$/, '')}\nSCRIPT`;
     }

@@ -78,6 +78,9 @@ export const KubectlExec = z
     if ((exec.pod === undefined) === (exec.selector === undefined)) {
       ctx.addIssue({ code: 'custom', message: 'give exactly one of `pod` or `selector`' });
     }
+    if (exec.pods === 'all' && exec.selector === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['pods'], message: '`pods: all` fans out over the pods a `selector` matches; add a selector' });
+    }
   });
 
 /** A kubectl step: plain argv (`args`) or a script run inside a pod (`exec` + `run`). */
@@ -151,6 +154,9 @@ export const StepSpec = z
     }
     if (step.confirm !== undefined && !step.destructive && step.manual === undefined) {
       ctx.addIssue({ code: 'custom', path: ['confirm'], message: '`confirm` applies to destructive steps; add `destructive: true`' });
+    }
+    if (step.foreach !== undefined && step.kubectl?.exec?.pods === 'all') {
+      ctx.addIssue({ code: 'custom', path: ['foreach'], message: 'a step fans out over `foreach` items or over `pods: all`, not both' });
     }
     if (step.maxParallel !== undefined && step.strategy === 'serial') {
       ctx.addIssue({ code: 'custom', path: ['maxParallel'], message: '`maxParallel` applies to `strategy: parallel`' });

@@ -34,5 +34,5 @@ export function createTransportSet(options: TransportSetOptions): TransportSet {
     },
   };
   const kubectl = createKubectlTransport({ base: byTarget, ...(options.kubeCacheDir ? { cacheDir: options.kubeCacheDir } : {}) });
-  return { exec: (request) => kubectl.exec(request), closeAll: () => kubectl.close() };
+  return { exec: (request) => kubectl.exec(request), listPods: (request) => kubectl.listPods(request), closeAll: () => kubectl.close() };
 }

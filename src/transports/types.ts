@@ -27,6 +27,8 @@ export interface KubeExecTarget {
   selector?: string;
   container?: string;
   shell: 'sh' | 'bash';
+  /** `all`: the step fans out over every Running pod the selector matches (the engine sets `pod` per unit). */
+  pods?: 'all';
 }
 
 /** Where to run it. `local` is the operator's machine; `host` is a site host reached over SSH. */

@@ -43,6 +43,8 @@ export async function fakeRun(options: {
   operator?: Operator;
   previous?: JournalEvent[];
   abortAfterMs?: number;
+  /** What `pods: all` finds. */
+  pods?: string[];
 }): Promise<FakeRun> {
   const runbook = parseText('runbook.yaml', options.runbook, 'Runbook').value;
   const site = parseText('site.yaml', options.site ?? 'apiVersion: fieldbook/v1\nkind: Site\nmetadata: { name: lab }\n', 'Site').value;
@@ -90,6 +92,9 @@ export async function fakeRun(options: {
         } finally {
           running--;
         }
+      },
+      async listPods() {
+        return { pods: options.pods ?? [] };
       },
       async closeAll() {},
     },

@@ -44,4 +44,36 @@ steps:
     const finished = journal.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((e) => e.type === 'step-finished' && e.step === 'record-plugins');
     expect(finished.outputs.plugins.length).toBeGreaterThan(0);
   });
+
+  it('fans out over every Running pod with pods: all, one checkpoint per pod', async () => {
+    const server = await startKubeApi();
+    onTestFinished(() => server.stop());
+    const dir = tempDirForTest();
+    writeFixture(dir, 'site.yaml', `apiVersion: fieldbook/v1
+kind: Site
+metadata: { name: kube-lab }
+kube: { via: local, context: ${server.context}, namespace: ${server.namespace}, kubeconfig: ${server.kubeconfigPath} }
+`);
+    writeFixture(dir, 'all.yaml', `apiVersion: fieldbook/v1
+kind: Runbook
+metadata: { name: all-pods, title: every worker }
+steps:
+  - id: each-worker
+    kubectl:
+      exec: { selector: app=worker, container: worker, pods: all }
+      run: echo "in $HOSTNAME"
+  - id: nothing
+    kubectl:
+      exec: { selector: app=nothing, pods: all }
+      run: echo never
+`);
+    const result = await runCli(['run', 'all.yaml', '--site', 'site.yaml', '--ui', 'plain', '--run-id', 'a'], { cwd: dir, env: { HOME: server.dir } });
+    const workers = server.execs.map((e) => e.pod).filter((p) => p.startsWith('worker-')).sort();
+    expect(workers).toHaveLength(2);
+    for (const [index, pod] of workers.entries()) expect(result.stdout).toContain(`each-worker[${index}: ${pod}] | in ${pod}`);
+    expect(result.stdout).toContain('nothing: no Running pod matches app=nothing in cpaas-system');
+    expect(result.code).toBe(1);
+    const shown = await runCli(['show', 'a'], { cwd: dir });
+    expect(shown.stdout).toContain('✔ each-worker succeeded');
+  });
 });

@@ -12,6 +12,11 @@ export interface KubectlOptions {
   cacheDir?: string;
 }
 
+/** The kubectl transport, plus the list of pods a selector matches (for steps with `pods: all`). */
+export interface KubectlTransport extends Transport {
+  listPods(request: ExecRequest): Promise<{ pods: string[] } | { refused: string }>;
+}
+
 const STDERR_TAIL = 8 * 1024;
 const MAX_POD_LIST = 4 * 1024 * 1024;
 
@@ -20,7 +25,7 @@ const MAX_POD_LIST = 4 * 1024 * 1024;
  * they expect. Runs where the site's `kube.via` says, through `base`. Exec scripts travel on stdin (`-i`, never
  * `-t`) and report their exit status in a marker line, so a dropped stream is never taken for success.
  */
-export function createKubectlTransport(options: KubectlOptions): Transport {
+export function createKubectlTransport(options: KubectlOptions): KubectlTransport {
   const kubectl = options.kubectl ?? 'kubectl';
   return {
     async exec(request) {
@@ -28,6 +33,13 @@ export function createKubectlTransport(options: KubectlOptions): Transport {
       if (command.kind === 'kubectl') return runArgs(request, command);
       if (command.kind === 'kubectl-exec') return runExec(request, command);
       return options.base.exec(request);
+    },
+    async listPods(request) {
+      if (request.command.kind !== 'kubectl-exec' || request.command.exec.selector === undefined) throw new Error('listPods needs a kubectl exec with a selector');
+      const found = await runningPods(request, request.command);
+      if ('outcome' in found) return { refused: found.outcome.kind === 'refused' ? found.outcome.reason : `kubectl get pods failed (${found.outcome.kind})` };
+      if (found.running.length === 0) return { refused: `no Running pod matches ${request.command.exec.selector} in ${found.namespace}${found.listed ? `; found ${found.listed}` : ''}` };
+      return { pods: found.running };
     },
     close: () => options.base.close(),
   };
@@ -90,6 +102,16 @@ export function createKubectlTransport(options: KubectlOptions): Transport {
 
   /** A selector resolves to exactly one Running pod; none or several is an error listing what was found. */
   async function resolvePod(request: ExecRequest, command: Extract<Command, { kind: 'kubectl-exec' }>): Promise<{ pod: string } | { outcome: ExecOutcome }> {
+    const found = await runningPods(request, command);
+    if ('outcome' in found) return found;
+    const { exec } = command;
+    if (found.running.length === 1) return { pod: found.running[0]! };
+    if (found.running.length === 0) return { outcome: { kind: 'refused', reason: `no Running pod matches ${exec.selector} in ${found.namespace}${found.listed ? `; found ${found.listed}` : ''}` } };
+    return { outcome: { kind: 'refused', reason: `${found.running.length} Running pods match ${exec.selector} in ${found.namespace} (${found.listed}); name one with pod:, narrow the selector, or say pods: all` } };
+  }
+
+  /** The Running pods a selector matches (`kubectl get pods -l ... -o json`), and all it found, for messages. */
+  async function runningPods(request: ExecRequest, command: Extract<Command, { kind: 'kubectl-exec' }>): Promise<{ running: string[]; listed: string; namespace: string } | { outcome: ExecOutcome }> {
     const exec: KubeExecTarget = command.exec;
     let json = '';
     const { result, stderr } = await run(request, [...globalFlags(request, command.kube, exec.namespace), 'get', 'pods', '-l', exec.selector!, '-o', 'json'], undefined, (chunk) => {
@@ -107,11 +129,11 @@ export function createKubectlTransport(options: KubectlOptions): Transport {
     } catch {
       return { outcome: { kind: 'refused', reason: `kubectl get pods -l ${exec.selector} did not print JSON` } };
     }
-    const running = pods.filter((p) => p.phase === 'Running' && !p.deleting);
-    const listed = pods.map((p) => `${p.name} (${p.deleting ? 'Terminating' : p.phase})`).join(', ');
-    if (running.length === 1) return { pod: running[0]!.name };
-    if (running.length === 0) return { outcome: { kind: 'refused', reason: `no Running pod matches ${exec.selector} in ${namespace}${pods.length ? `; found ${listed}` : ''}` } };
-    return { outcome: { kind: 'refused', reason: `${running.length} Running pods match ${exec.selector} in ${namespace} (${listed}); name one with pod: or narrow the selector` } };
+    return {
+      running: pods.filter((p) => p.phase === 'Running' && !p.deleting).map((p) => p.name),
+      listed: pods.map((p) => `${p.name} (${p.deleting ? 'Terminating' : p.phase})`).join(', '),
+      namespace,
+    };
   }
 }
 
