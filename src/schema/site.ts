@@ -13,7 +13,8 @@ const SshSettings = {
 
 export const HostSpec = z.strictObject({
   address: z.string().min(1),
-  ...SshSettings,
+  // known_hosts is one file per site: it is where accepted keys are recorded.
+  ...Object.fromEntries(Object.entries(SshSettings).filter(([key]) => key !== 'knownHosts')) as Omit<typeof SshSettings, 'knownHosts'>,
   vars: z.record(Identifier, ParamValue).default({}),
 });
 export type HostSpec = z.infer<typeof HostSpec>;
