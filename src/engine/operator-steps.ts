@@ -1,0 +1,47 @@
+import type { UnitKey } from '../journal/events.js';
+import { renderManual } from '../plan/render-step.js';
+import type { PlannedStep } from '../plan/types.js';
+import type { EngineContext } from './context.js';
+import { finishStep, isDone, waitingFor, type StepEnd } from './step-state.js';
+import { unitScope } from './unit-runner.js';
+
+/** A destructive step waits for its exact phrase; the confirmation records who, when and how. */
+export async function confirm(ctx: EngineContext, step: PlannedStep): Promise<StepEnd | undefined> {
+  const phrase = step.confirm!.phrase;
+  const scope = step.targets.map((t) => `${t.name}: ${t.label}`);
+  const first = step.invocations[0];
+  if (first) scope.push(first.display);
+  const answer = await ctx.operator.confirm({ step: step.id, title: step.title, phrase, ...(step.confirm!.message ? { message: step.confirm!.message } : {}), scope });
+  if (answer === undefined) {
+    return { kind: 'stop', reason: 'needs-operator', waiting: [waitingFor({ kind: 'confirmation', step: step.id, detail: `destructive step ${step.id} needs the confirmation phrase "${phrase}"` })] };
+  }
+  if (answer === 'refused' || answer.phrase !== phrase) return { kind: 'stop', reason: 'interrupted', waiting: [] };
+  await ctx.record({ type: 'confirmation', step: step.id, by: ctx.actor, phrase: answer.phrase, via: answer.via });
+  ctx.emit({ type: 'recorded', step: step.id, what: 'confirmation', text: `confirmed by ${ctx.actor.user}@${ctx.actor.host} (${answer.via})` });
+  return undefined;
+}
+
+/** A manual step: the operator ticks the checklist and records values, which become its outputs. */
+export async function manualStep(ctx: EngineContext, step: PlannedStep, unit: UnitKey, started: number): Promise<StepEnd> {
+  if (isDone(ctx, unit)) return finishStep(ctx, step, 'succeeded', started);
+  const manual = step.spec.manual!;
+  const shown = renderManual(step.spec, unitScope(ctx, step, step.targets[0]!, undefined, true))!;
+  const answer = await ctx.operator.manual({
+    step: step.id,
+    title: step.title,
+    instructions: shown.instructions,
+    checklist: shown.checklist,
+    record: manual.record.map((r) => ({ name: r.name, prompt: r.prompt, secret: r.secret, ...(r.pattern ? { pattern: r.pattern } : {}) })),
+  });
+  if (answer === undefined) {
+    const values = manual.record.map((r) => `--record ${step.id}.${r.name}=<${r.prompt}>`).join(' ');
+    return { kind: 'stop', reason: 'needs-operator', waiting: [waitingFor({ kind: 'manual', step: step.id, detail: `manual step ${step.id} needs the operator to tick its checklist${values ? ` and record ${values}` : ''}` })] };
+  }
+  if (answer === 'refused') return { kind: 'stop', reason: 'interrupted', waiting: [] };
+  for (const record of manual.record.filter((r) => r.secret)) ctx.masker.add(answer.values[record.name] ?? '');
+  const outputs = Object.fromEntries(Object.entries(answer.values).map(([name, value]) => [name, ctx.masker.mask(value)]));
+  await ctx.record({ type: 'confirmation', step: step.id, by: ctx.actor, phrase: 'checklist done', via: answer.via === 'flag' ? 'flag' : 'checklist', checklist: shown.checklist });
+  await ctx.record({ type: 'unit-started', unit, attempt: 1, command: 'manual' });
+  await ctx.record({ type: 'unit-finished', unit, attempt: 1, outcome: 'succeeded', durationMs: Math.round(performance.now() - started), outputs });
+  return finishStep(ctx, step, 'succeeded', started);
+}
