@@ -1,0 +1,237 @@
+// End to end: the main runbook, through the CLI, against the rehearsal lab (real sshd, docker-registry, skopeo,
+// kubectl and the test API server). Each scenario gets its own lab on its own loopback addresses.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { onTestFinished, beforeAll, describe, expect, it } from 'vitest';
+import type { JournalEvent } from '../../src/journal/events.js';
+import { tempDirForTest } from '../harness/tmp.js';
+import { CORE_IMAGES, CURRENT_IMAGES, OLD_IMAGES, PLUGIN_PACKAGES, PLUGIN_IMAGES, SEED_IMAGES, packageFile } from './catalogue.js';
+import {
+  compileLab,
+  extract,
+  fieldbook,
+  fileBytes,
+  journal,
+  labUp,
+  processesMatching,
+  standInActions,
+  treeDigest,
+  unitEvents,
+  waitFor,
+  type TestLab,
+} from './lab-harness.js';
+import { HOSTS } from './settings.js';
+import { LAB_SITE_NAME } from './site.js';
+
+const RUNBOOK = 'acp-registry-full-wipe';
+const APPROVALS = ['--approve', 'maintenance-window', '--record', 'maintenance-window.ticket=CHG-LAB-1', '--approve', 'wipe-bucket'];
+
+async function startLab(settings: Parameters<typeof labUp>[0]): Promise<TestLab> {
+  const started = performance.now();
+  const lab = await labUp(settings);
+  onTestFinished(() => lab.down());
+  console.log(`lab up in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return lab;
+}
+
+async function pullable(lab: TestLab, refs: readonly string[]): Promise<Record<string, boolean>> {
+  const results = await Promise.all(refs.map(async (ref) => [ref, await lab.registry.pulls(ref)] as const));
+  return Object.fromEntries(results);
+}
+
+const all = (refs: readonly string[], value: boolean) => Object.fromEntries(refs.map((ref) => [ref, value]));
+
+function finished(events: JournalEvent[], step: string) {
+  return unitEvents(events, step, 'unit-finished');
+}
+
+function stepOutputs(events: JournalEvent[], step: string): Record<string, unknown> {
+  const done = events.findLast((e) => e.type === 'step-finished' && e.step === step);
+  return (done as { outputs?: Record<string, unknown> } | undefined)?.outputs ?? {};
+}
+
+describe('acp-registry-full-wipe in the lab', () => {
+  beforeAll(() => compileLab(), 120_000);
+
+  it('backs up MinIO on every node, records the plugins, wipes the registry for real and brings back the current images', async () => {
+    const lab = await startLab({ addresses: ['127.0.0.21', '127.0.0.22', '127.0.0.23'], uploadDelay: 1 });
+    const home = tempDirForTest('fieldbook-lab-home-');
+    const { paths, registry } = lab;
+
+    // Before: every image of the lab pulls, and the MinIO data of each node is known to the byte.
+    expect(await pullable(lab, SEED_IMAGES)).toEqual(all(SEED_IMAGES, true));
+    const minioBefore = Object.fromEntries(HOSTS.map((h) => [h, treeDigest(paths.minio(h))]));
+    const minioBytesBefore = Object.fromEntries(HOSTS.map((h) => [h, fileBytes(paths.minio(h))]));
+    const bucketBytesBefore = fileBytes(paths.registryStorage);
+    const mark = registry.logSize();
+
+    const runId = 'e2e-full-wipe';
+    const started = performance.now();
+    const running = fieldbook(['run', RUNBOOK, '--site', paths.site, '--ui', 'plain', '--run-id', runId, ...APPROVALS], { home, runId, env: lab.secretEnv });
+
+    // Right after the wipe (res/upload.sh takes a second before its first push): the registry is empty.
+    await waitFor(() => finished(journal(home, runId), 'wipe-bucket').length > 0, 60_000, 'the wipe to finish');
+    const wipedAt = performance.now();
+    const [catalogAfterWipe, statusesAfterWipe] = await Promise.all([registry.catalog(), Promise.all(SEED_IMAGES.map((ref) => registry.manifestStatus(ref)))]);
+    const bucketAfterWipe = fileBytes(paths.registryStorage);
+    // Nothing was pushed back while we looked (else the checks below would not be about the wipe).
+    expect(registry.writes(mark), 'an upload started before the post-wipe checks were done').toBe(0);
+    expect(catalogAfterWipe).toEqual([]);
+    expect(statusesAfterWipe).toEqual(SEED_IMAGES.map(() => 404));
+    expect(bucketAfterWipe).toBe(0);
+
+    const result = await running;
+    console.log(`full wipe run: ${(result.ms / 1000).toFixed(1)} s (wipe done after ${((wipedAt - started) / 1000).toFixed(1)} s)`);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const events = journal(home, runId);
+
+    // Backups: one archive per node, as large as the data's bytes, and restoring it gives back the data exactly.
+    const backup = stepOutputs(events, 'backup-minio') as { archive: string[]; tarBytes: string[]; dataBytes: string[] };
+    expect(backup.archive).toEqual(HOSTS.map((h) => `/cpaas/backup/${h}-minio.tar`));
+    for (const [i, host] of HOSTS.entries()) {
+      const archive = join(paths.host(host), 'backup', `${host}-minio.tar`);
+      expect(Number(backup.tarBytes[i])).toBeGreaterThanOrEqual(Number(backup.dataBytes[i]));
+      expect(Number(backup.dataBytes[i])).toBe(minioBytesBefore[host]);
+      expect(statSync(archive).size).toBe(Number(backup.tarBytes[i]));
+      const restored = await extract(archive);
+      try {
+        expect(treeDigest(join(restored.dir, 'cpaas', 'minio'))).toEqual(minioBefore[host]);
+      } finally {
+        restored.remove();
+      }
+    }
+
+    // Plugins and Operators recorded in the journal (from the cluster, through kubectl on cp1).
+    const plugins = stepOutputs(events, 'record-plugins')['plugins'] as { metadata: { name: string }; spec: { version: string } }[];
+    expect(plugins.map((p) => `${p.metadata.name}@${p.spec.version}`)).toEqual(['global-logcenter@v3.18.2', 'global-monitoring@v3.18.1', 'business-1-logcenter@v3.16.4']);
+    const operators = stepOutputs(events, 'record-operators')['operators'] as { metadata: { name: string } }[];
+    expect(operators.map((o) => o.metadata.name)).toEqual(['harbor-ce-operator', 'minio-operator']);
+
+    // Who confirmed the wipe, and with which phrase.
+    const confirmations = events.filter((e) => e.type === 'confirmation' && e.step === 'wipe-bucket');
+    expect(confirmations).toEqual([expect.objectContaining({ by: { user: userInfo().username, host: hostname() }, phrase: LAB_SITE_NAME, via: 'flag' })]);
+
+    // The wipe happened once, in the pod, on the registry's real storage.
+    expect(standInActions(paths).filter((a) => a.startsWith('mc '))).toEqual([expect.stringMatching(/^mc rm --recursive --force minio\/registry\/ \(\d+ objects\)$/)]);
+
+    // Re-upload and re-push: every current image pulls again, the old ones are gone for good.
+    expect(await pullable(lab, [...CURRENT_IMAGES, ...OLD_IMAGES])).toEqual({ ...all(CURRENT_IMAGES, true), ...all(OLD_IMAGES, false) });
+    expect((await registry.catalog()).sort()).toEqual([...new Set(CURRENT_IMAGES.map((ref) => ref.split(':')[0]!))].sort());
+    expect(fileBytes(paths.registryStorage)).toBeLessThan(bucketBytesBefore);
+    const pushes = registry.pushes(mark);
+    for (const ref of CORE_IMAGES.all) expect(pushes.get(ref), ref).toBe((CORE_IMAGES.necessary as readonly string[]).includes(ref) ? 2 : 1);
+    for (const ref of PLUGIN_IMAGES) expect(pushes.get(ref), ref).toBe(1);
+
+    // One checkpoint per plugin package, each pushed once by violet.
+    const repush = finished(events, 'repush-plugins');
+    expect(repush.map((e) => [e.unit.item?.value, e.outcome])).toEqual(PLUGIN_PACKAGES.map((p) => [packageFile(p), 'succeeded']));
+    expect(standInActions(paths).filter((a) => a.startsWith('violet '))).toEqual(PLUGIN_PACKAGES.map((p) => `violet push ${p.name} ${p.version}`));
+
+    // The pulls the runbook verifies ran on the installer node, with nerdctl.
+    expect(finished(events, 'verify-core-pull').map((e) => e.outcome)).toEqual(['succeeded']);
+    expect(finished(events, 'verify-plugin-pull').map((e) => e.outcome)).toEqual(PLUGIN_PACKAGES.map(() => 'succeeded'));
+    expect(standInActions(paths).filter((a) => a.startsWith('nerdctl '))).toEqual(
+      ['acp/core:latest', ...PLUGIN_PACKAGES.map((p) => p.images[0]!)].map((ref) => `nerdctl pull ${registry.address}/${ref}`),
+    );
+  });
+
+  it('--rehearse runs the checks for real and changes neither MinIO, the registry nor the installer', async () => {
+    const lab = await startLab({ addresses: ['127.0.0.26', '127.0.0.27', '127.0.0.28'] });
+    const home = tempDirForTest('fieldbook-lab-home-');
+    const { paths, registry } = lab;
+    const snapshot = () => ({
+      hosts: new Map(HOSTS.map((h) => [h, treeDigest(paths.host(h))])),
+      actions: standInActions(paths).filter((a) => !a.startsWith('nerdctl pull ')),
+    });
+    const before = snapshot();
+    const mark = registry.logSize();
+
+    const runId = 'e2e-rehearse';
+    const result = await fieldbook(['run', RUNBOOK, '--site', paths.site, '--ui', 'plain', '--run-id', runId, '--rehearse'], { home, runId, env: lab.secretEnv });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const events = journal(home, runId);
+    const ran = [...new Set(events.flatMap((e) => (e.type === 'unit-finished' && e.outcome === 'succeeded' ? [e.unit.step] : [])))];
+    expect(ran).toEqual(['preflight-nodes', 'preflight-installer', 'preflight-minio-pod', 'record-plugins', 'record-operators', 'verify-core-pull', 'verify-plugin-pull']);
+
+    // Only the test pulls left a trace: the images they pulled into cp1's local image store.
+    const after = snapshot();
+    const store = (tree: Map<string, string>) => new Map([...tree].filter(([path]) => !path.startsWith('lab-containerd')));
+    for (const host of HOSTS) expect(store(after.hosts.get(host)!), host).toEqual(store(before.hosts.get(host)!));
+    expect(after.actions).toEqual(before.actions);
+    expect(registry.writes(mark)).toBe(0);
+    expect(await pullable(lab, SEED_IMAGES)).toEqual(all(SEED_IMAGES, true));
+  });
+
+  it('is killed during the detached core upload and during the plugin re-push, and resumes without repeating anything', async () => {
+    const lab = await startLab({ addresses: ['127.0.0.31', '127.0.0.32', '127.0.0.33'], uploadDelay: 0.7, violetDelay: 1.5 });
+    const home = tempDirForTest('fieldbook-lab-home-');
+    const { paths, registry } = lab;
+    const mark = registry.logSize();
+    const runId = 'e2e-kill-resume';
+    const opts = { home, runId, env: lab.secretEnv };
+    const uploadsAll = () => standInActions(paths).filter((a) => a.startsWith('upload.sh all '));
+
+    // 1. SIGKILL while res/upload.sh all runs detached on cp1: one image pushed, three to go.
+    const first = await fieldbook(['run', RUNBOOK, '--site', paths.site, '--ui', 'plain', '--run-id', runId, ...APPROVALS], {
+      ...opts,
+      killWhen: () => uploadsAll().length >= 1,
+    });
+    expect(first.killed).toBe(true);
+    expect(uploadsAll().length).toBeLessThan(CORE_IMAGES.all.length);
+    // The upload goes on without fieldbook: it was started detached on the host.
+    expect(processesMatching('res/upload.sh all').length).toBeGreaterThan(0);
+
+    // 2. Resume: it reattaches to the running upload; SIGKILL again once the second plugin package is being pushed.
+    const second = await fieldbook(['resume', runId, '--ui', 'plain'], {
+      ...opts,
+      killWhen: (events) => unitEvents(events, 'repush-plugins', 'unit-started').some((e) => e.unit.item?.index === 1),
+    });
+    expect(second.killed, second.stdout + second.stderr).toBe(true);
+    // violet was waiting on the platform when its connection went: it dies without pushing.
+    await waitFor(() => processesMatching('violet push').length === 0, 10_000, 'the cut-off violet to exit');
+    const midway = registry.pushes(mark);
+    expect(midway.get(PLUGIN_PACKAGES[0]!.images[0]!)).toBe(1);
+    expect(midway.get(PLUGIN_PACKAGES[1]!.images[0]!)).toBeUndefined();
+
+    // 3. Resume to the end.
+    const third = await fieldbook(['resume', runId, '--ui', 'plain'], opts);
+    console.log(`kill/resume runs: ${(first.ms / 1000).toFixed(1)} s + ${(second.ms / 1000).toFixed(1)} s + ${(third.ms / 1000).toFixed(1)} s`);
+    expect(third.code, third.stdout + third.stderr).toBe(0);
+    const events = journal(home, runId);
+
+    // The wipe ran once; the upload was reattached, not restarted; the interrupted push was re-run by policy.
+    expect(unitEvents(events, 'wipe-bucket', 'unit-started')).toHaveLength(1);
+    expect(standInActions(paths).filter((a) => a.startsWith('mc '))).toHaveLength(1);
+    const decisions = events.flatMap((e) => (e.type === 'decision' ? [[e.step, e.unit?.item?.index ?? null, e.decision, e.via]] : []));
+    expect(decisions).toEqual([
+      ['upload-core-all', null, 'reattach', 'policy'],
+      ['repush-plugins', 1, 'rerun', 'policy'],
+    ]);
+
+    // No unit that succeeded was ever started again.
+    const done = new Set<string>();
+    for (const e of events) {
+      if (e.type !== 'unit-started' && e.type !== 'unit-finished') continue;
+      const key = JSON.stringify(e.unit);
+      if (e.type === 'unit-started') expect(done.has(key), `${key} started again after it succeeded`).toBe(false);
+      else if (e.outcome === 'succeeded') done.add(key);
+    }
+
+    // Each core image went up once per upload list, each plugin package once: nothing was pushed twice.
+    expect(uploadsAll()).toEqual(CORE_IMAGES.all.map((ref) => `upload.sh all ${ref}`));
+    expect(standInActions(paths).filter((a) => a.startsWith('violet '))).toEqual(PLUGIN_PACKAGES.map((p) => `violet push ${p.name} ${p.version}`));
+    const pushes = registry.pushes(mark);
+    for (const ref of CORE_IMAGES.all) expect(pushes.get(ref), ref).toBe((CORE_IMAGES.necessary as readonly string[]).includes(ref) ? 2 : 1);
+    for (const ref of PLUGIN_IMAGES) expect(pushes.get(ref), ref).toBe(1);
+    expect(await pullable(lab, CURRENT_IMAGES)).toEqual(all(CURRENT_IMAGES, true));
+
+    // The registry and platform passwords stayed out of the run directory (journal, logs, copies).
+    const runDir = join(home, 'runs', runId);
+    const files = readdirSync(runDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    for (const file of files) {
+      const text = readFileSync(join(file.parentPath, file.name), 'utf8');
+      for (const secret of Object.values(lab.secretEnv)) expect(text.includes(secret), `${file.name} holds a secret`).toBe(false);
+    }
+  });
+});
