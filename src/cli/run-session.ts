@@ -18,10 +18,10 @@ import type { Site } from '../schema/site.js';
 import { createMasker, type Masker } from '../secrets/masker.js';
 import { createSshTransport, type SecretRequest } from '../transports/ssh/index.js';
 import { createTransportSet } from '../transports/transport-set.js';
-import { createJsonRenderer } from '../ui/plain/json-renderer.js';
-import { createPlainRenderer } from '../ui/plain/plain-renderer.js';
-import { promptOperator } from '../ui/plain/prompt-operator.js';
-import { createPrompter, type Prompter } from '../ui/plain/prompts.js';
+import { createJsonUi, createPlainUi } from '../ui/plain/plain-ui.js';
+import type { Prompter } from '../ui/plain/prompts.js';
+import type { RunUi } from '../ui/run-ui.js';
+import { tuiCanRender } from '../ui/tui/can-render.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import type { UiKind } from './run-options.js';
@@ -105,27 +105,41 @@ export async function promptSecrets(missing: { name: string; message: string }[]
 export async function drive(setup: DriveSetup, io: CliIO): Promise<number> {
   const secrets = Object.values(setup.params).filter((p) => p.secret).map((p) => String(p.value));
   const masker: Masker = createMasker(secrets);
-  const write = (text: string) => io.stdout.write(text);
-  const renderer = setup.ui === 'json' ? createJsonRenderer(write) : createPlainRenderer(write);
-  const prompter = setup.interactive ? createPrompter(io.stdin, io.stdout) : undefined;
-  const operator: Operator = withPresets(setup.presets, prompter ? promptOperator(prompter, write) : nobody);
   const controller = new AbortController();
   const record = recorder(setup.journal, setup.state);
-  const emit = (event: EngineEvent) => renderer.render(event);
+  const resumeCommand = `fieldbook resume ${setup.paths.id}${resolve(setup.runsDir) === resolve(defaultRunsDir(io.env)) ? '' : ` --runs-dir ${setup.runsDir}`}`;
 
+  // Ctrl-C (a signal, or the key in the TUI's raw mode): the first pauses, a second within 3 s exits at once.
   let lastInterrupt = 0;
-  const onSigint = () => {
+  const shown: { ui?: RunUi } = {}; // set once the UI exists; a signal may come before
+  const interrupt = () => {
     const now = Date.now();
     if (controller.signal.aborted && now - lastInterrupt < 3_000) {
+      shown.ui?.abandon();
       io.stderr.write('\ninterrupted twice: exiting now; the run is resumable\n');
       process.exit(EXIT.interrupted);
     }
     lastInterrupt = now;
-    io.stderr.write('\npausing: cancelling the running step (Ctrl-C again within 3 s exits at once)\n');
     controller.abort();
+    shown.ui?.interrupted('pausing: cancelling the running step (Ctrl-C again within 3 s exits at once)');
   };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
+  let kind = setup.ui;
+  if (kind === 'tui' && !tuiCanRender(io.stdout)) {
+    setup.notices.push(io.stdout.isTTY ? 'the terminal UI needs a live terminal and this looks like CI: showing plain lines instead' : '--ui tui needs a terminal on stdout: showing plain lines instead');
+    kind = 'plain';
+  }
+  const ui: RunUi =
+    kind === 'tui'
+      ? // Loaded only when used: ink and React add ~100 ms to the start of a plain or JSON run.
+        (await import('../ui/tui/create-tui.js')).createTui({ stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, env: io.env, interactive: setup.interactive, plan: setup.plan, state: setup.state, resumeCommand, interrupt })
+      : kind === 'json'
+        ? createJsonUi(io)
+        : createPlainUi({ ...io, interactive: setup.interactive });
+  shown.ui = ui;
+  const operator: Operator = withPresets(setup.presets, ui.operator ?? nobody);
+  const emit = (event: EngineEvent) => ui.render(event);
 
   const transports = createTransportSet({
     mode: setup.mode,
@@ -136,7 +150,7 @@ export async function drive(setup: DriveSetup, io: CliIO): Promise<number> {
         acceptedHostKeys: setup.acceptHostKeys,
         ...(operator.acceptHostKey ? { acceptHostKey: async (key) => (await operator.acceptHostKey!(key)) === 'accept' } : {}),
         askSecret: async (request) => {
-          const value = sshSecretFromEnv(request, io.env) ?? (prompter ? await prompter.askHidden(`${request.prompt} `) : undefined);
+          const value = sshSecretFromEnv(request, io.env) ?? (ui.askSecret ? await ui.askSecret(request.prompt) : undefined);
           if (value) masker.add(value);
           return value;
         },
@@ -178,16 +192,18 @@ export async function drive(setup: DriveSetup, io: CliIO): Promise<number> {
       emit,
       signal: controller.signal,
       sleep: (ms, signal) => sleep(ms, signal),
-      resumeCommand: `fieldbook resume ${setup.paths.id}${resolve(setup.runsDir) === resolve(defaultRunsDir(io.env)) ? '' : ` --runs-dir ${setup.runsDir}`}`,
+      resumeCommand,
     });
   } finally {
-    renderer.flush();
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    await ui.close();
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
     await transports.closeAll();
     await setup.journal.close();
     await Promise.all(setup.locks.map((l) => l.release()));
   }
+  // Stopped by the operator while a question was open (a decision not taken is "waiting"): still an interrupt.
+  if (controller.signal.aborted && result.status === 'paused') return EXIT.interrupted;
   return exitCodeOf(result);
 }
 

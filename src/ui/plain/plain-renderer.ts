@@ -1,6 +1,7 @@
 import type { EngineEvent } from '../../engine/events.js';
 import { assertNever } from '../../errors.js';
 import { unitLabel } from '../../journal/events.js';
+import { finishedLine, pausedLines } from '../end-summary.js';
 
 const MODE_BANNER = { live: 'LIVE', 'dry-run': 'DRY-RUN (nothing runs, nothing connects)', rehearse: 'REHEARSAL (only readonly steps run)' } as const;
 
@@ -69,27 +70,14 @@ export function createPlainRenderer(write: (text: string) => void): { render(eve
         write(`${event.status === 'succeeded' ? '✔' : '✘'} ${event.step} ${event.status} in ${(event.durationMs / 1000).toFixed(1)}s\n`);
         return;
       case 'run-paused':
-        write(`⏸ run paused: ${pauseText(event.reason)}\n`);
-        for (const w of event.waiting) write(`  waiting: ${w.detail}\n    settle with: ${w.flag}\n`);
-        write(`  resume with: ${event.resumeCommand}\n`);
+        write(`${pausedLines(event.reason, event.waiting, event.resumeCommand).join('\n')}\n`);
         return;
       case 'run-finished':
-        write(`${event.status === 'succeeded' ? '✔ run finished' : '✘ run finished with failed steps'} in ${(event.durationMs / 1000).toFixed(1)}s\n`);
+        write(`${finishedLine(event.status, event.durationMs)}\n`);
         return;
       default:
         assertNever(event);
     }
   };
   return { render, flush: () => [...partial.keys()].forEach(flushUnit) };
-}
-
-function pauseText(reason: 'interrupted' | 'needs-operator' | 'step-failed'): string {
-  switch (reason) {
-    case 'interrupted':
-      return 'interrupted by the operator';
-    case 'needs-operator':
-      return 'waiting for an approval or decision that cannot be asked here';
-    case 'step-failed':
-      return 'a step failed';
-  }
 }

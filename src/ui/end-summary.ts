@@ -1,0 +1,23 @@
+import type { PauseReason, Waiting } from '../engine/events.js';
+
+/** Why a run paused, in words. */
+export function pauseText(reason: PauseReason): string {
+  switch (reason) {
+    case 'interrupted':
+      return 'interrupted by the operator';
+    case 'needs-operator':
+      return 'waiting for an approval or decision that cannot be asked here';
+    case 'step-failed':
+      return 'a step failed';
+  }
+}
+
+/** The last lines of a run that paused: why, what it waits for, and the exact command that resumes it. */
+export function pausedLines(reason: PauseReason, waiting: Waiting[], resumeCommand: string): string[] {
+  return [`⏸ run paused: ${pauseText(reason)}`, ...waiting.flatMap((w) => [`  waiting: ${w.detail}`, `    settle with: ${w.flag}`]), `  resume with: ${resumeCommand}`];
+}
+
+/** The last line of a run that reached its end. */
+export function finishedLine(status: 'succeeded' | 'failed', durationMs: number): string {
+  return `${status === 'succeeded' ? '✔ run finished' : '✘ run finished with failed steps'} in ${(durationMs / 1000).toFixed(1)}s`;
+}

@@ -1,0 +1,61 @@
+import type { Operator } from '../../engine/operator.js';
+import { assertNever } from '../../errors.js';
+import type { RunModel } from './run-model.js';
+import type { Dialog } from './types.js';
+
+/** An Operator answered through dialogs; `stop()` answers every open and later question with "stop here". */
+export interface TuiOperator extends Operator {
+  acceptHostKey: NonNullable<Operator['acceptHostKey']>;
+  /** A hidden value for the SSH transport: `undefined` when the operator declines (Esc). */
+  askSecret(prompt: string): Promise<string | undefined>;
+  stop(): void;
+}
+
+/** The answer that stops: nothing runs, nothing is decided, the run pauses. */
+function stopAnswer(dialog: Dialog): void {
+  switch (dialog.kind) {
+    case 'confirm':
+    case 'manual':
+      return dialog.answer('refused');
+    case 'failure':
+    case 'unknown':
+      return dialog.answer(undefined);
+    case 'host-key':
+      return dialog.answer('refuse');
+    case 'secret':
+      return dialog.answer(undefined);
+    case 'pause':
+      return dialog.answer(false);
+    default:
+      return assertNever(dialog);
+  }
+}
+
+/** Questions from the engine become dialogs in the model; each promise settles when its dialog is answered. */
+export function tuiOperator(model: RunModel): TuiOperator {
+  let stopped = false;
+  const ask = <D extends Dialog, T>(make: (answer: (value: T) => void) => D): Promise<T> =>
+    new Promise<T>((resolve) => {
+      let settled = false;
+      const dialog = make((value) => {
+        if (settled) return;
+        settled = true;
+        model.answered(dialog);
+        resolve(value);
+      });
+      if (stopped) return stopAnswer(dialog);
+      model.ask(dialog);
+    });
+  return {
+    confirm: (request) => ask((answer) => ({ kind: 'confirm', request, answer })),
+    manual: (request) => ask((answer) => ({ kind: 'manual', request, answer })),
+    onFailure: (request) => ask((answer) => ({ kind: 'failure', request, answer })),
+    decideUnknown: (request) => ask((answer) => ({ kind: 'unknown', request, answer })),
+    acceptHostKey: (request) => ask((answer) => ({ kind: 'host-key', request, answer })),
+    askSecret: (prompt) => ask((answer) => ({ kind: 'secret', prompt, answer })),
+    stop() {
+      stopped = true;
+      for (const dialog of [...model.dialogs]) stopAnswer(dialog);
+    },
+  };
+}
