@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdirSync, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { FieldbookError, TransportError } from '../errors.js';
 import { unitLabel, type UnitKey } from '../journal/events.js';
@@ -106,12 +106,12 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
     const overflow = (['stdout', 'stderr'] as const).find((s) => captured[s].overflowed);
     const result = overflow ? { error: `${overflow} is too large to capture` } : captureOutputs(step.spec.capture, { stdout: captured.stdout.text(), stderr: captured.stderr.text() });
     if ('error' in result) {
-      await closeLog(log, `# ${result.error}\n`);
+      closeLog(log, `# ${result.error}\n`);
       return finish(ctx, unit, attempt, { outcome: 'failed', reason: result.error }, durationMs, exitCodeOf(outcome));
     }
     outputs = result.outputs;
   }
-  await closeLog(log, `# ${judged.outcome}${judged.outcome === 'succeeded' ? '' : `: ${judged.reason}`} after ${(durationMs / 1000).toFixed(1)}s\n`);
+  closeLog(log, `# ${judged.outcome}${judged.outcome === 'succeeded' ? '' : `: ${judged.reason}`} after ${(durationMs / 1000).toFixed(1)}s\n`);
   return finish(ctx, unit, attempt, judged, durationMs, exitCodeOf(outcome), outputs);
 }
 
@@ -182,14 +182,24 @@ function exitCodeOf(outcome: ExecOutcome): number | undefined {
   return outcome.kind === 'exited' ? outcome.exitCode : undefined;
 }
 
-function openLog(ctx: EngineContext, step: PlannedStep, target: PlannedTarget, unit: UnitKey, attempt: number, display: string): WriteStream {
+/**
+ * A unit's log, written synchronously: output arrives as fast as the host sends it, and an async stream would
+ * buffer whatever the disk has not taken yet (tens of MB for a chatty step). Page-cache writes are cheap.
+ */
+interface Log {
+  write(text: string): void;
+}
+
+function openLog(ctx: EngineContext, step: PlannedStep, target: PlannedTarget, unit: UnitKey, attempt: number, display: string): Log & { fd: number } {
   const path = logPath(ctx.paths, step.id, target.name);
   mkdirSync(dirname(path), { recursive: true });
-  const log = createWriteStream(path, { flags: 'a' });
+  const fd = openSync(path, 'a');
+  const log = { fd, write: (text: string) => void writeSync(fd, text) };
   log.write(`# ${new Date().toISOString()} ${unitLabel(unit)} attempt ${attempt}\n# ${display.split('\n').join('\n# ')}\n`);
   return log;
 }
 
-function closeLog(log: WriteStream, footer: string): Promise<void> {
-  return new Promise((resolve) => log.end(footer, () => resolve()));
+function closeLog(log: Log & { fd: number }, footer: string): void {
+  log.write(footer);
+  closeSync(log.fd);
 }
