@@ -67,7 +67,7 @@ export function createPlainRenderer(write: (text: string) => void): { render(eve
         write(`  ● ${event.step}: ${event.what} ${event.text}\n`);
         return;
       case 'step-finished':
-        write(`${event.status === 'succeeded' ? '✔' : '✘'} ${event.step} ${event.status} in ${(event.durationMs / 1000).toFixed(1)}s\n`);
+        write(`${{ succeeded: '✔', failed: '✘', skipped: '-' }[event.status]} ${event.step} ${event.status} in ${(event.durationMs / 1000).toFixed(1)}s\n`);
         return;
       case 'run-paused':
         write(`${pausedLines(event.reason, event.waiting, event.resumeCommand).join('\n')}\n`);
