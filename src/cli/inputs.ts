@@ -6,6 +6,7 @@ import { UsageError, ValidationError, type Issue } from '../errors.js';
 import { buildPlan } from '../plan/plan.js';
 import { resolveParams, type ParamProblem, type ResolvedParam } from '../plan/params.js';
 import type { Plan } from '../plan/types.js';
+import type { ParamValue } from '../schema/common.js';
 import { loadRunbook, loadSite, parseText, type Loaded } from '../schema/load.js';
 import { SHIPPED_PREFIX, shippedRunbook } from '../shipped/index.js';
 import type { Runbook } from '../schema/runbook.js';
@@ -97,6 +98,7 @@ export async function collectParams(
   env: NodeJS.ProcessEnv,
   cwd: string,
   prompted: Record<string, string> = {},
+  like?: Readonly<Record<string, ParamValue>>,
 ): Promise<{ params: Record<string, ResolvedParam>; missingSecrets: ParamProblem[] }> {
   const secrets: Record<string, { value: string; source: 'env' | 'prompt' }> = {};
   for (const [name, spec] of Object.entries(runbook.params)) {
@@ -108,6 +110,7 @@ export async function collectParams(
   const { params, problems } = resolveParams(runbook, {
     cli: parseParamFlags(flags.param),
     ...(file ? { file, fileName: flags['params-file'] } : {}),
+    ...(like ? { like } : {}),
     ...(site ? { site: site.params } : {}),
     secrets,
   });

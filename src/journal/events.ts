@@ -42,6 +42,8 @@ export type JournalEvent = Base &
         params: Record<string, { value?: ParamValue; source: string; secret: boolean }>;
         by: Actor;
         pid: number;
+        /** `fieldbook run --like <run>`: the run whose non-secret params this one reused. */
+        like?: string;
       }
     | { type: 'run-resumed'; by: Actor; pid: number; force: boolean; changed?: string[] }
     | { type: 'lock-taken-over'; lock: 'run' | 'site'; from: { pid: number; hostname: string; user: string; startedAt: string } }

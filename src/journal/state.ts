@@ -52,6 +52,8 @@ export interface RunState {
   steps: Map<string, StepState>;
   records: RunRecord[];
   lastEventAt: string;
+  /** The run whose params this one reused (`run --like`). */
+  like?: string;
 }
 
 /** Fold journal events into state. Pure; the first event must be `run-started`. */
@@ -71,6 +73,7 @@ export function replay(events: readonly JournalEvent[]): RunState {
     steps: new Map(),
     records: [],
     lastEventAt: first.at,
+    ...(first.like ? { like: first.like } : {}),
   };
   for (const event of events.slice(1)) applyEvent(state, event);
   return state;

@@ -3,7 +3,7 @@ import type { ParamSpec, Runbook } from '../schema/runbook.js';
 import { secretEnvName } from '../secrets/sources.js';
 
 /** Where a param's value came from, for the plan and the journal. */
-export type ParamSource = 'param' | 'params-file' | 'site' | 'default' | 'env' | 'prompt' | 'run' | 'not set';
+export type ParamSource = 'param' | 'params-file' | 'like' | 'site' | 'default' | 'env' | 'prompt' | 'run' | 'not set';
 
 export interface ResolvedParam {
   value: ParamValue;
@@ -17,6 +17,8 @@ export interface ParamInputs {
   /** `--params-file` contents. */
   file?: Readonly<Record<string, unknown>>;
   fileName?: string;
+  /** Values reused from an earlier run (`run --like`): after the params file, before the site. */
+  like?: Readonly<Record<string, ParamValue>>;
   /** site `params`. */
   site?: Readonly<Record<string, ParamValue>>;
   /** Secrets found so far (env or prompt), by param name. */
@@ -73,6 +75,7 @@ function pick(name: string, spec: ParamSpec, cli: Map<string, string>, inputs: P
   }
   if (cli.has(name)) return { raw: cli.get(name), source: 'param' };
   if (inputs.file && name in inputs.file) return { raw: inputs.file[name], source: 'params-file' };
+  if (inputs.like && name in inputs.like) return { raw: inputs.like[name], source: 'like' };
   if (inputs.site && name in inputs.site) return { raw: inputs.site[name], source: 'site' };
   if (spec.default !== undefined) return { raw: spec.default, source: 'default' };
   return { source: 'default' };
@@ -95,6 +98,8 @@ function describeSource(name: string, source: ParamSource, fileName?: string): s
       return `--param ${name}`;
     case 'params-file':
       return `${fileName ?? 'params file'}: ${name}`;
+    case 'like':
+      return `${name} (from the run given with --like)`;
     case 'site':
       return `site params.${name}`;
     case 'default':

@@ -3,7 +3,7 @@ import { coerce, secretEnvHint } from '../plan/params.js';
 import type { Runbook } from '../schema/runbook.js';
 import type { Site } from '../schema/site.js';
 import type { YamlSource } from '../schema/yaml-doc.js';
-import { didYouMean } from '../template/did-you-mean.js';
+import { didYouMean, editDistance } from '../template/did-you-mean.js';
 import { pathIssue } from './locate-template.js';
 
 const hint = (word: string, candidates: Iterable<string>) => {
@@ -73,9 +73,10 @@ export function checkPair(runbook: Runbook, site: Site, siteSource: YamlSource):
   }
   for (const name of Object.keys(site.params)) {
     const spec = runbook.params[name];
-    // A site serves several runbooks, so params of other runbooks are fine; a near miss of this one's is a typo.
+    // A site serves several runbooks, so params of other runbooks are fine; one or two letters off is a typo.
     if (!spec) {
-      if (didYouMean(name, Object.keys(runbook.params))) issues.push(pathIssue(siteSource, ['params', name], `runbook "${runbook.metadata.name}" has no param "${name}"${hint(name, Object.keys(runbook.params))}`, 2, 'key'));
+      const near = Object.keys(runbook.params).find((param) => editDistance(name, param) <= 2 && Math.min(name.length, param.length) > 3);
+      if (near) issues.push(pathIssue(siteSource, ['params', name], `runbook "${runbook.metadata.name}" has no param "${name}"${hint(name, Object.keys(runbook.params))}`, 2, 'key'));
     }
     else if (spec.secret) issues.push(pathIssue(siteSource, ['params', name], `"${name}" is a secret; a site file must not hold it (use ${secretEnvHint(name)} or the prompt)`, 2, 'key'));
     else {

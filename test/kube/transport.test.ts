@@ -55,6 +55,13 @@ describe('kubectl transport (real kubectl)', () => {
     expect(stdout).toBe('before\n');
   });
 
+  it('keeps the exit status when the script sets its own EXIT trap', async () => {
+    const server = await api();
+    const { outcome, stdout } = await exec(server, inMinio(server, 'trap "echo cleaning up" EXIT\necho working\nexit 4'));
+    expect(outcome).toEqual({ kind: 'exited', exitCode: 4 });
+    expect(stdout).toBe('working\ncleaning up\n');
+  });
+
   it.each([
     ['WebSocket', {}],
     ['SPDY (kubectl exits 0)', { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' }],

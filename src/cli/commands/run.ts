@@ -11,6 +11,7 @@ import { currentActor, drive, openRunJournal, promptSecrets, takeLocks } from '.
 import { acceptedHostKeys, modeOf, presetsOf, RUN_OPTIONS, RUN_OPTIONS_HELP, uiKind } from '../run-options.js';
 import { createPrompter } from '../../ui/plain/prompts.js';
 import { selectSteps } from '../select-steps.js';
+import { likeParams } from '../like-run.js';
 
 const options = {
   ...RUN_OPTIONS,
@@ -18,6 +19,7 @@ const options = {
   param: { type: 'string', multiple: true },
   'params-file': { type: 'string' },
   'run-id': { type: 'string' },
+  like: { type: 'string' },
 } as const;
 
 export const runCommand: CommandSpec<typeof options> = {
@@ -29,6 +31,7 @@ export const runCommand: CommandSpec<typeof options> = {
     '--param name=value       a param value (repeatable); secrets come from FIELDBOOK_SECRET_<NAME> or a prompt',
     '--params-file <file>     a YAML mapping of param values',
     '--run-id <id>            name the run (default: time, runbook and a random suffix)',
+    '--like <run>             reuse the non-secret params given to an earlier run (--param still wins)',
     RUN_OPTIONS_HELP,
     '',
     'Exit status: 0 finished, 1 a step failed (resumable), 2 usage or validation error,',
@@ -48,21 +51,26 @@ export const runCommand: CommandSpec<typeof options> = {
     const interactive = io.stdin.isTTY === true && ui !== 'json';
     const prompter = interactive ? createPrompter(io.stdin, io.stdout) : undefined;
 
-    const first = await collectParams(runbook.value, site.value, values, io.env, io.cwd);
+    const runsDir = resolve(io.cwd, values['runs-dir'] ?? defaultRunsDir(io.env));
+    const like = values.like === undefined ? undefined : await likeParams(values.like, runsDir, io.cwd, runbook.value);
+    const first = await collectParams(runbook.value, site.value, values, io.env, io.cwd, {}, like?.values);
     let params = first.params;
     if (first.missingSecrets.length > 0) {
       // A dry run shows secrets as **** and needs none of them.
       const prompted = mode === 'dry-run' ? Object.fromEntries(first.missingSecrets.map((m) => [m.name, '(not needed for a dry run)'])) : await promptSecrets(first.missingSecrets, prompter);
-      params = (await collectParams(runbook.value, site.value, values, io.env, io.cwd, prompted)).params;
+      params = (await collectParams(runbook.value, site.value, values, io.env, io.cwd, prompted, like?.values)).params;
     }
     const plan = buildPlan(runbook.value, site.value, params);
     const skipped = selectSteps(plan, values);
 
-    const runsDir = resolve(io.cwd, values['runs-dir'] ?? defaultRunsDir(io.env));
     const id = values['run-id'] ?? newRunId(runbook.value.metadata.name, new Date());
     const paths = await createRunDir(runsDir, id, runbook.source.text, site.source.text);
     const locks = await takeLocks(paths, runsDir, site.value.metadata.name, `fieldbook run ${positionals[0]} (run ${id})`, mode !== 'dry-run');
-    const notices: string[] = [];
+    const notices: string[] = [...(like?.notes ?? [])];
+    if (like) {
+      const reused = Object.entries(params).filter(([, p]) => p.source === 'like');
+      notices.push(`--like ${like.runId}: reused ${reused.length ? reused.map(([name, p]) => `${name}=${JSON.stringify(p.value)}`).join(', ') : 'no params (that run was given none, or --param overrode them)'}`);
+    }
     const journal = await openRunJournal(paths, notices);
     const started: JournalEvent = {
       type: 'run-started',
@@ -76,6 +84,7 @@ export const runCommand: CommandSpec<typeof options> = {
       params: Object.fromEntries(Object.entries(params).map(([name, p]) => [name, p.secret ? { source: p.source, secret: true } : { value: p.value, source: p.source, secret: false }])),
       by: currentActor(),
       pid: process.pid,
+      ...(like ? { like: like.runId } : {}),
     };
     await journal.append(started);
     const state = replay([started]);

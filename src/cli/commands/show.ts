@@ -30,6 +30,7 @@ export const showCommand: CommandSpec<typeof options> = {
       `  site ${state.site.name} · mode ${state.mode} · started ${state.startedAt} by ${state.startedBy.user}@${state.startedBy.host}${state.endedAt ? ` · ended ${state.endedAt}` : ''}`,
       `  directory ${paths.dir}`,
     ];
+    if (state.like) lines.push(`  params like run ${state.like}`);
     const waiting = waitingText(summary);
     if (waiting) lines.push(`  ${waiting}`);
     lines.push('');

@@ -83,8 +83,8 @@ export function createKubectlTransport(options: KubectlOptions): KubectlTranspor
       pod = found.pod;
     }
     const marker = withExitMarker(command.script, exec.shell);
-    const argv = [...globalFlags(request, command.kube, exec.namespace), 'exec', '-i', pod, ...(exec.container ? ['-c', exec.container] : []), '--', exec.shell, '-se'];
-    const { result, stderr } = await run(request, argv, marker.script, (chunk) => {
+    const argv = [...globalFlags(request, command.kube, exec.namespace), 'exec', '-i', pod, ...(exec.container ? ['-c', exec.container] : []), '--', ...marker.argv];
+    const { result, stderr } = await run(request, argv, marker.input, (chunk) => {
       const text = marker.filter.push(chunk.toString());
       if (text) request.onStdout(Buffer.from(text));
     });

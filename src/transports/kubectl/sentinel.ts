@@ -2,12 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { buildPayload } from '../payload.js';
 
 /**
- * kubectl can exit 0 when an exec stream drops (SPDY), so its exit code alone is not an outcome. The script
- * prints a marker line carrying its own `$?` from an EXIT trap (which also fires on `set -e` exits); no marker
- * means the outcome is unknown. The marker is stripped from the output.
+ * kubectl can exit 0 when an exec stream drops (SPDY), so its exit code alone is not an outcome. An outer shell
+ * runs the script's shell and then prints a marker line with its exit status; whatever the script does (exit,
+ * set -e, its own EXIT trap), the marker comes after it. No marker means the outcome is unknown. The marker is
+ * stripped from the output. Only the fixed wrapper and a random nonce are in argv; the script is on stdin.
  */
 export interface ExitMarker {
-  script: string;
+  /** The container's argv after `--`. */
+  argv: string[];
+  /** What goes on stdin. */
+  input: string;
   filter: MarkerFilter;
 }
 
@@ -18,11 +22,11 @@ export interface MarkerFilter {
   end(): { rest: string; exitCode: number | undefined };
 }
 
-/** Wrap a script so it reports its exit status in a marker line only this run knows. */
+/** Run a script so its exit status arrives in a marker line only this run knows. */
 export function withExitMarker(script: string, shell: 'sh' | 'bash', nonce = randomBytes(6).toString('hex')): ExitMarker {
   const marker = `__FIELDBOOK_EXIT_${nonce}__`;
-  const trap = `trap 'printf "\\n${marker} %s\\n" "$?"' EXIT\n`;
-  return { script: trap + buildPayload(script, shell).toString('utf8'), filter: markerFilter(`\n${marker} `) };
+  const wrapper = `${shell} -se; __fieldbook_rc=$?; printf '\\n${marker} %s\\n' "$__fieldbook_rc"; exit "$__fieldbook_rc"`;
+  return { argv: [shell, '-c', wrapper], input: buildPayload(script, shell).toString('utf8'), filter: markerFilter(`\n${marker} `) };
 }
 
 function markerFilter(prefix: string): MarkerFilter {
