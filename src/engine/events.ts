@@ -1,4 +1,4 @@
-import type { UnitKey } from '../journal/events.js';
+import type { Decision, UnitKey } from '../journal/events.js';
 import type { Mode, StepKind } from '../plan/types.js';
 
 /** One (step, target, item) as the UIs see it. */
@@ -44,7 +44,7 @@ export type EngineEvent =
   | { type: 'unit-finished'; unit: UnitRef; attempt: number; outcome: 'succeeded' | 'failed' | 'unknown'; exitCode?: number; reason?: string; durationMs: number; outputs?: Record<string, unknown> }
   | { type: 'unit-skipped'; unit: UnitRef; reason: string }
   | { type: 'retrying'; unit: UnitRef; attempt: number; delayMs: number; reason: string }
-  | { type: 'recorded'; step: string; what: 'confirmation' | 'decision'; text: string }
+  | { type: 'recorded'; step: string; what: 'confirmation' | 'decision'; text: string; unit?: UnitRef; decision?: Decision }
   | { type: 'run-paused'; reason: PauseReason; waiting: Waiting[]; resumeCommand: string }
   | { type: 'run-finished'; status: 'succeeded' | 'failed'; durationMs: number };
 

@@ -32,7 +32,7 @@ export async function settleUnfinished(
     if (step.detach && onHost && unit.status === 'started' && !reattach.has(unitId(key)) && firstPass) {
       reattach.add(unitId(key));
       await ctx.record({ type: 'decision', step: key.step, unit: key, decision: 'reattach', reason: 'detached step: still running on its host', by: ctx.actor, via: 'policy' });
-      ctx.emit({ type: 'recorded', step: key.step, what: 'decision', text: `${unitLabel(key)}: reattach (detached step)` });
+      ctx.emit({ type: 'recorded', step: key.step, what: 'decision', text: `${unitLabel(key)}: reattach (detached step)`, unit: key, decision: 'reattach' });
       continue;
     }
     // Safe steps are rerun by themselves, once per process: a unit that keeps ending unknown goes to the operator.

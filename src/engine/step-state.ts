@@ -38,6 +38,6 @@ export async function finishStep(ctx: EngineContext, step: PlannedStep, status: 
 export async function decide(ctx: EngineContext, unit: UnitKey, decision: 'rerun' | 'done' | 'skip', reason: string, via: 'prompt' | 'flag' | 'policy'): Promise<void> {
   await ctx.record({ type: 'decision', step: unit.step, unit, decision, reason, by: ctx.actor, via });
   if (decision === 'skip') await ctx.record({ type: 'unit-skipped', unit, reason });
-  ctx.emit({ type: 'recorded', step: unit.step, what: 'decision', text: `${unitLabel(unit)}: ${decision} (${reason})` });
+  ctx.emit({ type: 'recorded', step: unit.step, what: 'decision', text: `${unitLabel(unit)}: ${decision} (${reason})`, unit, decision });
   if (decision === 'skip') ctx.emit({ type: 'unit-skipped', unit, reason });
 }

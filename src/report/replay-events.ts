@@ -123,7 +123,7 @@ export function replaySessions(input: ReplayInput): ReplaySession[] {
         push(at, { type: 'recorded', step: event.step, what: 'confirmation', text: `${event.phrase === 'checklist done' ? 'checklist done' : `"${event.phrase}"`} confirmed by ${event.by.user}@${event.by.host} (${event.via})` });
         break;
       case 'decision':
-        push(at, { type: 'recorded', step: event.step, what: 'decision', text: `${event.unit ? `${unitLabel(event.unit)}: ` : ''}${event.decision} (${event.reason}) by ${event.by.user}@${event.by.host} (${event.via})` });
+        push(at, { type: 'recorded', step: event.step, what: 'decision', text: `${event.unit ? `${unitLabel(event.unit)}: ` : ''}${event.decision} (${event.reason}) by ${event.by.user}@${event.by.host} (${event.via})`, ...(event.unit ? { unit: event.unit } : {}), decision: event.decision });
         break;
       case 'unit-started': {
         const id = unitId(event.unit);

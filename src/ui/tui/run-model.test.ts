@@ -35,6 +35,21 @@ describe('RunModel', () => {
     expect(model.step('backup')!.hosts.get('cp1')!.output.length).toBe(200);
   });
 
+  it('shows a unit marked done as succeeded, and one to be rerun as pending again', () => {
+    const model = new RunModel({ repaintMs: 80, now: () => Date.now() });
+    model.apply(started);
+    const cp1 = { step: 'backup', target: 'cp1' };
+    const cp2 = { step: 'backup', target: 'cp2' };
+    model.apply({ type: 'step-started', step: 'backup', units: 2 });
+    model.apply({ type: 'unit-finished', unit: cp1, attempt: 1, outcome: 'unknown', reason: 'crash', durationMs: 5 });
+    model.apply({ type: 'unit-finished', unit: cp2, attempt: 1, outcome: 'unknown', reason: 'crash', durationMs: 5 });
+    model.apply({ type: 'recorded', step: 'backup', what: 'decision', text: 'backup@cp1: done (checked)', unit: cp1, decision: 'done' });
+    model.apply({ type: 'recorded', step: 'backup', what: 'decision', text: 'backup@cp2: rerun (checked)', unit: cp2, decision: 'rerun' });
+    const hosts = model.step('backup')!.hosts;
+    expect(hosts.get('cp1')).toMatchObject({ status: 'succeeded', reason: 'marked done' });
+    expect(hosts.get('cp2')!.status).toBe('pending');
+  });
+
   it('repaints at once for a question', () => {
     const model = new RunModel({ repaintMs: 80, now: () => Date.now() });
     model.apply(started);

@@ -168,9 +168,24 @@ export class RunModel {
         if (step) this.host(step, event.unit.target).output.mark(`↻ retrying in ${Math.round(event.delayMs / 1000)}s: ${event.reason}`);
         break;
       }
-      case 'recorded':
+      case 'recorded': {
         this.statics.push({ key: `record-${this.statics.length}`, kind: 'record', text: `● ${event.step}: ${event.what} ${event.text}` });
+        // A unit marked done is settled as succeeded; one to be rerun (or reattached) is pending again.
+        const step = event.unit && this.byId.get(event.unit.step);
+        if (!step || !event.unit || (event.decision !== 'done' && event.decision !== 'rerun' && event.decision !== 'reattach')) break;
+        const host = this.host(step, event.unit.target);
+        if (event.decision === 'done') {
+          host.status = 'succeeded';
+          host.reason = 'marked done';
+          step.unitStatus.set(unitId(event.unit), 'succeeded');
+        } else {
+          host.status = 'pending';
+          delete host.reason;
+          step.unitStatus.delete(unitId(event.unit));
+        }
+        this.derive(step);
         break;
+      }
       case 'run-paused':
         this.phase = { kind: 'paused', reason: event.reason, waiting: event.waiting, resumeCommand: event.resumeCommand };
         for (const step of this.steps) {
