@@ -3,7 +3,8 @@ import type { UnitState } from '../journal/state.js';
 import { evaluateCondition, evaluateItems } from '../plan/plan.js';
 import { displayCommand, renderCommand } from '../plan/render-step.js';
 import type { PlannedStep, PlannedTarget } from '../plan/types.js';
-import type { Value } from '../template/index.js';
+import { referencedSteps } from '../plan/references.js';
+import { TemplateError, type Value } from '../template/index.js';
 import type { EngineContext } from './context.js';
 import { confirm, manualStep } from './operator-steps.js';
 import { runPool } from './pool.js';
@@ -15,20 +16,26 @@ export type { StepEnd } from './step-state.js';
 
 /** Run one step: condition, mode, confirmation, units (with checkpoints), failure handling, outputs. */
 export async function runStep(ctx: EngineContext, step: PlannedStep): Promise<StepEnd> {
-  const scope = unitScope(ctx, step, step.targets[0]!, undefined, false);
-  if (typeof step.spec.when !== 'undefined' && !evaluateCondition(step.spec.when, scope)) {
-    return skipStep(ctx, step, `condition is false: ${String(step.spec.when)}`);
-  }
   const gate = modeGate(ctx, step);
   if (gate) {
-    showWouldRun(ctx, step, gate);
-    return skipStep(ctx, step, gate === 'dry-run' ? 'dry run: nothing runs' : 'rehearsal: only readonly steps run');
+    showWouldRun(ctx, step, gate.why);
+    return skipStep(ctx, step, gate.reason);
   }
-
+  const scope = unitScope(ctx, step, step.targets[0]!, undefined, false);
   const known = ctx.state.steps.get(step.id);
-  // Items are fixed when the step first starts (journaled), so checkpoints keep their meaning on resume.
-  const fanOut = known?.items ? { items: known.items } : await itemsOf(ctx, step, scope);
-  if ('refused' in fanOut) return cannotFanOut(ctx, step, fanOut.refused);
+  let fanOut: { items?: string[] } | { refused: string };
+  try {
+    if (step.spec.when !== undefined && !evaluateCondition(step.spec.when, scope)) {
+      return skipStep(ctx, step, `condition is false: ${String(step.spec.when)}`);
+    }
+    // Items are fixed when the step first starts (journaled), so checkpoints keep their meaning on resume.
+    fanOut = known?.items ? { items: known.items } : await itemsOf(ctx, step, scope);
+  } catch (error) {
+    // A condition or list over an earlier step's output that is not there (that step was skipped, say).
+    if (!(error instanceof TemplateError)) throw error;
+    fanOut = { refused: ctx.masker.mask(error.message) };
+  }
+  if ('refused' in fanOut) return cannotStart(ctx, step, fanOut.refused);
   const { items } = fanOut;
   const units = unitsOf(step, items);
 
@@ -82,12 +89,15 @@ async function itemsOf(ctx: EngineContext, step: PlannedStep, scope: Record<stri
   return 'refused' in found ? { refused: ctx.masker.mask(found.refused) } : { items: found.pods };
 }
 
-/** `pods: all` found nothing to run on: the step fails (resumable), with the reason on a unit for the record. */
-async function cannotFanOut(ctx: EngineContext, step: PlannedStep, reason: string): Promise<StepEnd> {
+/**
+ * A step that cannot start (`pods: all` found no pod, `when` or `foreach` cannot be evaluated): it fails,
+ * resumable, with the reason on a unit for the record.
+ */
+async function cannotStart(ctx: EngineContext, step: PlannedStep, reason: string): Promise<StepEnd> {
   const unit: UnitKey = { step: step.id, target: step.targets[0]!.name };
-  const selector = step.spec.kubectl?.exec?.selector ?? '';
+  const selector = step.spec.kubectl?.exec?.selector;
   await ctx.record({ type: 'step-started', step: step.id });
-  await ctx.record({ type: 'unit-started', unit, attempt: (unitState(ctx, unit)?.attempt ?? 0) + 1, command: `kubectl get pods -l ${selector}` });
+  await ctx.record({ type: 'unit-started', unit, attempt: (unitState(ctx, unit)?.attempt ?? 0) + 1, command: selector && step.spec.kubectl?.exec?.pods === 'all' ? `kubectl get pods -l ${selector}` : '(not started)' });
   await ctx.record({ type: 'unit-finished', unit, attempt: unitState(ctx, unit)!.attempt, outcome: 'failed', reason, durationMs: 0 });
   ctx.emit({ type: 'unit-finished', unit, attempt: unitState(ctx, unit)!.attempt, outcome: 'failed', reason, durationMs: 0 });
   if (step.spec.onFailure === 'continue') return finishStep(ctx, step, 'failed', performance.now());
@@ -102,9 +112,13 @@ function unitsOf(step: PlannedStep, items: string[] | undefined): { target: Plan
   );
 }
 
-function modeGate(ctx: EngineContext, step: PlannedStep): 'dry-run' | 'rehearsal' | undefined {
-  if (ctx.mode === 'dry-run') return 'dry-run';
-  if (ctx.mode === 'rehearse' && (!step.readonly || step.kind === 'manual')) return 'rehearsal';
+/** Why the mode keeps a step from running: a dry run runs nothing, a rehearsal only readonly steps it can feed. */
+function modeGate(ctx: EngineContext, step: PlannedStep): { why: 'dry-run' | 'rehearsal'; reason: string } | undefined {
+  if (ctx.mode === 'dry-run') return { why: 'dry-run', reason: 'dry run: nothing runs' };
+  if (ctx.mode !== 'rehearse') return undefined;
+  if (!step.readonly || step.kind === 'manual') return { why: 'rehearsal', reason: 'rehearsal: only readonly steps run' };
+  const missing = referencedSteps(step.spec, step.index).filter((id) => ctx.state.steps.get(id)?.status !== 'succeeded');
+  if (missing.length > 0) return { why: 'rehearsal', reason: `rehearsal: needs what ${missing.join(', ')} produce${missing.length === 1 ? 's' : ''}, which this rehearsal did not run` };
   return undefined;
 }
 

@@ -176,6 +176,22 @@ describe('engine', () => {
     expect(run.state.steps.get('s')!.outputs).toEqual({ said: 'token **** ok' });
   });
 
+  it('a rehearsal skips a readonly step that needs what a skipped step would have produced', async () => {
+    const steps = "  - id: make\n    run: x\n    capture: { v: {} }\n  - id: look\n    readonly: true\n    run: cat ${{ steps.make.outputs.v }}\n  - id: peek\n    readonly: true\n    run: ls\n";
+    const run = await fakeRun({ mode: 'rehearse', runbook: runbook(steps), reply: () => ({}) });
+    expect(run.result).toEqual({ status: 'succeeded' });
+    expect(run.requests.map(scriptOf)).toEqual(['ls']);
+    expect(run.state.steps.get('look')).toMatchObject({ status: 'skipped', reason: 'rehearsal: needs what make produces, which this rehearsal did not run' });
+  });
+
+  it('a condition over the output of a skipped step fails the step clearly instead of crashing', async () => {
+    const steps = "  - id: maybe\n    when: false\n    run: x\n    capture: { v: {} }\n  - id: after\n    when: ${{ steps.maybe.outputs.v == 'yes' }}\n    onFailure: abort\n    run: y\n";
+    const run = await fakeRun({ runbook: runbook(steps), reply: () => ({}) });
+    expect(run.result).toMatchObject({ status: 'paused', reason: 'step-failed' });
+    expect(run.requests).toHaveLength(0);
+    expect(run.state.steps.get('after')!.units.values().next().value).toMatchObject({ status: 'failed', reason: expect.stringContaining('steps.maybe.outputs') });
+  });
+
   it('an interrupt cancels the running step: its outcome is unknown and the run pauses', async () => {
     const run = await fakeRun({ runbook: runbook('  - id: long\n    run: x\n  - id: next\n    run: y\n'), abortAfterMs: 30, reply: () => ({ delayMs: 5000 }) });
     expect(run.result).toMatchObject({ status: 'paused', reason: 'interrupted' });
