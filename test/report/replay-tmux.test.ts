@@ -105,6 +105,10 @@ describe('fieldbook replay in a terminal', () => {
     let text = await term.waitFor(/replay session 1\/2 \(run by [^)]+\) · \d\d:\d\d:\d\d UTC · ×0\.5/);
     expect(text).toContain('Replay of run rp, read-only: nothing runs, nothing is written');
     expect(text).toMatch(/prepare Prepare/);
+    // It never passes itself off as a live run: a REPLAY badge, and the replay's own keys.
+    expect(text).toContain(' REPLAY ');
+    expect(text).not.toContain(' LIVE ');
+    expect(text).toMatch(/space pause .*\+\/- speed .*q quit/);
     // Output comes from the log, spread over the time the step ran.
     await term.waitFor(/│ preparing part \d+/);
     term.keys(' ');

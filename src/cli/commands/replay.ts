@@ -29,7 +29,13 @@ const options = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const KEYS_HELP = 'space pause · + faster · - slower · e to the end · q quit';
+const REPLAY_KEYS: [string, string][] = [
+  ['space', 'pause'],
+  ['+/-', 'speed'],
+  ['e', 'to the end'],
+  ['q', 'quit'],
+];
+const KEYS_HELP = REPLAY_KEYS.map(([key, what]) => `${key} ${what}`).join(' · ');
 
 export const replayCommand: CommandSpec<typeof options> = {
   name: 'replay',
@@ -90,7 +96,7 @@ export const replayCommand: CommandSpec<typeof options> = {
 async function playOne(session: ReplaySession, index: number, count: number, kind: 'tui' | 'plain' | 'json', plan: Plan, controls: ReplayControls, maxGapMs: number, io: CliIO): Promise<void> {
   const ui: RunUi & { model?: { setStatus(text: string | undefined): void } } =
     kind === 'tui'
-      ? createTui({ stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, env: io.env, interactive: io.stdin.isTTY === true, plan, ...(session.before ? { state: session.before } : {}), resumeCommand: `fieldbook resume ${session.events[0]?.event.type === 'run-started' ? session.events[0].event.runId : ''}`, interrupt: () => (controls.quit = true) })
+      ? createTui({ stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, env: io.env, interactive: io.stdin.isTTY === true, plan, ...(session.before ? { state: session.before } : {}), resumeCommand: `fieldbook resume ${session.events[0]?.event.type === 'run-started' ? session.events[0].event.runId : ''}`, interrupt: () => (controls.quit = true), replay: { keys: REPLAY_KEYS } })
       : kind === 'json'
         ? createJsonUi(io)
         : createPlainUi({ ...io, interactive: false });

@@ -12,12 +12,14 @@ export interface HeaderProps {
   total: number;
   running: boolean;
   now: () => number;
+  /** Playing back a recorded run (`fieldbook replay`). */
+  replay?: boolean;
 }
 
 /** Mode badge (LIVE in red, DRY-RUN, REHEARSAL), runbook title, elapsed time; site, run id and progress below. */
-export function Header({ header, rows, done, total, running, now }: HeaderProps) {
+export function Header({ header, rows, done, total, running, now, replay }: HeaderProps) {
   const theme = useTheme();
-  const badge = modeBadge(header.mode);
+  const badge = replay ? { text: ' REPLAY ', note: `read-only: a ${header.mode} run played back, nothing runs`, color: 'magenta' } : modeBadge(header.mode);
   const clock = useClock(now, running);
   return (
     <Box flexDirection="column">

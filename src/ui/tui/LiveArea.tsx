@@ -68,7 +68,7 @@ export function LiveArea({ model, columns, rows, selection, onSelect, resumeComm
   const bodyHeight = layout.body + (dialog ? layout.footer : 0);
   return (
     <Box flexDirection="column" width={layout.columns}>
-      <Header header={header} rows={layout.header} done={done} total={model.steps.length} running={model.phase.kind === 'running'} now={model.now} />
+      <Header header={header} rows={layout.header} done={done} total={model.steps.length} running={model.phase.kind === 'running'} now={model.now} replay={model.replay !== undefined} />
       {layout.status ? (
         <Line color="yellow" bold>
           {model.status}
@@ -86,8 +86,10 @@ export function LiveArea({ model, columns, rows, selection, onSelect, resumeComm
             ['↑↓', 'step'],
             ...(selected && selected.targets.length > 1 ? ([['←→', 'host']] as [string, string][]) : []),
             ...(selection.step !== undefined ? ([['f', 'follow']] as [string, string][]) : []),
-            ['q', 'pause'],
-            ['^C', 'pause now'],
+            ...(model.replay?.keys ?? [
+              ['q', 'pause'],
+              ['^C', 'pause now'],
+            ]),
           ]}
         />
       )}

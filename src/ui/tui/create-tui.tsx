@@ -25,6 +25,8 @@ export interface TuiOptions {
   interrupt: () => void;
   /** @default 80 ms between repaints (12.5 a second) */
   repaintMs?: number;
+  /** Play back a recorded run: REPLAY badge, these key hints, and q / Ctrl-C call `interrupt` (quit) directly. */
+  replay?: { keys: [string, string][] };
 }
 
 /**
@@ -32,7 +34,7 @@ export interface TuiOptions {
  * sends no SIGINT); during a running destructive step the first Ctrl-C asks before cutting it off.
  */
 export function createTui(options: TuiOptions): RunUi & { model: RunModel } {
-  const model = new RunModel({ ...(options.repaintMs !== undefined ? { repaintMs: options.repaintMs } : {}) });
+  const model = new RunModel({ ...(options.repaintMs !== undefined ? { repaintMs: options.repaintMs } : {}), ...(options.replay ? { replay: options.replay } : {}) });
   model.seed(seedFromPlan(options.plan, options.state));
   const operator = tuiOperator(model);
   const keys = interruptKeys(model, options.interrupt);
@@ -44,7 +46,7 @@ export function createTui(options: TuiOptions): RunUi & { model: RunModel } {
   process.once('exit', restoreTerminal);
 
   const theme = themeFromEnv(options.env);
-  const app = () => <App model={model} theme={theme} interactive={options.interactive} resumeCommand={options.resumeCommand} onQuit={keys.onQuit} onCtrlC={keys.onCtrlC} />;
+  const app = () => <App model={model} theme={theme} interactive={options.interactive} resumeCommand={options.resumeCommand} onQuit={options.replay ? options.interrupt : keys.onQuit} onCtrlC={options.replay ? options.interrupt : keys.onCtrlC} />;
   const instance: Instance = render(app(), {
     stdout: options.stdout as NodeJS.WriteStream,
     stdin: options.stdin as NodeJS.ReadStream,

@@ -24,6 +24,8 @@ export interface RunModelOptions {
   repaintMs?: number;
   /** Lines of output kept per target. @default 200 */
   ringLines?: number;
+  /** A replay of a recorded run: the header says so and the footer shows these keys instead of pause. */
+  replay?: { keys: [string, string][] };
   now?: () => number;
 }
 
@@ -52,8 +54,11 @@ export class RunModel {
   private readonly ringLines: number;
   readonly now: () => number;
 
+  readonly replay: RunModelOptions['replay'];
+
   constructor(options: RunModelOptions = {}) {
     this.repaintMs = options.repaintMs ?? 80;
+    this.replay = options.replay;
     this.ringLines = options.ringLines ?? 200;
     this.now = options.now ?? Date.now;
   }
