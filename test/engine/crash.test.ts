@@ -17,9 +17,11 @@ const ITEMS = 30;
 function stepsRunbook(counter: string): string {
   const steps = Array.from({ length: STEPS }, (_, i) => `  - id: step-${i + 1}
     run: |
+      echo $$ > ${counter}.running
       sleep 0.02
       echo ${i + 1} >> ${counter}
       sleep 0.03
+      rm -f ${counter}.running
 `).join('');
   return `apiVersion: fieldbook/v1\nkind: Runbook\nmetadata: { name: crash-steps, title: Crash steps }\nsteps:\n${steps}`;
 }
@@ -32,13 +34,38 @@ steps:
   - id: items
     foreach: [${Array.from({ length: ITEMS }, (_, i) => `"item-${i + 1}"`).join(', ')}]
     run: |
+      echo $$ > ${counter}.running
       sleep 0.02
       echo \${{ item }} >> ${counter}
       sleep 0.03
+      rm -f ${counter}.running
 `;
 }
 
 const lines = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l) => l.length > 0) : []);
+
+/**
+ * Wait until the step script that was running when fieldbook was killed has finished: give a just-spawned shell
+ * time to start (and write its pid file), then wait for that pid to end.
+ */
+async function orphanGone(counter: string): Promise<void> {
+  await delay(250);
+  for (let waited = 0; waited < 10_000; waited += 10) {
+    const pid = existsSync(`${counter}.running`) ? Number(readFileSync(`${counter}.running`, 'utf8')) : NaN;
+    if (!pid || !alive(pid)) return;
+    await delay(10);
+  }
+  throw new Error('the orphaned step script did not finish within 10 s');
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
 
 /** A small deterministic generator, so a failure can be replayed. */
 function random(seed: number): () => number {
@@ -67,7 +94,7 @@ async function crashAndResume(dir: string, scenario: Scenario, seed: number, min
   for (let round = 0; round < 400; round++) {
     if (result.killed) {
       kills++;
-      await delay(80); // let an orphaned step script finish its write, as a crashed laptop's would not
+      await orphanGone(scenario.counter); // a killed fieldbook leaves its step running; a crashed laptop would not
     } else if (result.code === 3) {
       // The unknown unit is named; deciding needs the operator to look at the world, here the counter file.
       surfaced++;
