@@ -16,7 +16,7 @@ import type { ParamValue } from '../schema/common.js';
 import type { Runbook } from '../schema/runbook.js';
 import type { Site } from '../schema/site.js';
 import { createMasker, type Masker } from '../secrets/masker.js';
-import { createSshTransport, type SecretRequest } from '../transports/ssh/index.js';
+import type { SecretRequest } from '../transports/ssh/index.js';
 import { createTransportSet } from '../transports/transport-set.js';
 import { createJsonUi, createPlainUi } from '../ui/plain/plain-ui.js';
 import type { Prompter } from '../ui/plain/prompts.js';
@@ -144,8 +144,8 @@ export async function drive(setup: DriveSetup, io: CliIO): Promise<number> {
   const transports = createTransportSet({
     mode: setup.mode,
     kubeCacheDir: join(setup.runsDir, '..', 'cache', 'kubectl'),
-    ssh: () =>
-      createSshTransport({
+    ssh: async () =>
+      (await import('../transports/ssh/index.js')).createSshTransport({
         ...(setup.site.ssh.knownHosts ? { knownHostsPath: expandHome(setup.site.ssh.knownHosts, io.env) } : {}),
         acceptedHostKeys: setup.acceptHostKeys,
         ...(operator.acceptHostKey ? { acceptHostKey: async (key) => (await operator.acceptHostKey!(key)) === 'accept' } : {}),

@@ -16,7 +16,17 @@ export interface Automaton {
   readonly longestMatch: Int32Array;
   /** Length of the longest suffix, ending here, that a longer pattern could still extend: text to hold back. */
   readonly extendable: Int32Array;
+  /**
+   * The same automaton as a dense table, so a stream pays one array lookup per code unit instead of Map lookups
+   * along failure links (masking is on the path of every byte of output). `classOf` maps a code unit to its
+   * column: 0 for code units that occur in no pattern, else 1..width-1. Undefined when the table would be
+   * larger than `MAX_TABLE_ENTRIES` (then `step` walks `goto` and `fail`).
+   */
+  readonly table?: { next: Int32Array; classOf: Uint16Array; width: number };
 }
+
+/** 4M entries (16 MB): far above what a few dozen secrets in all their forms need. */
+const MAX_TABLE_ENTRIES = 4 * 1024 * 1024;
 
 /** Build the automaton for `patterns` (empty strings are ignored). */
 export function buildAutomaton(patterns: Iterable<string>): Automaton {
@@ -63,7 +73,36 @@ export function buildAutomaton(patterns: Iterable<string>): Automaton {
       queue.push(child);
     }
   }
-  return automaton;
+  const table = denseTable(goto, fail, queue);
+  return table ? { ...automaton, table } : automaton;
+}
+
+/** Every transition, failure links resolved, in a states × columns table; `order` is breadth-first. */
+function denseTable(goto: readonly Map<number, number>[], fail: Int32Array, order: readonly number[]): Automaton['table'] {
+  const classOf = new Uint16Array(65536);
+  const codes: number[] = [];
+  for (const children of goto) {
+    for (const code of children.keys()) {
+      if (classOf[code] === 0) {
+        codes.push(code);
+        classOf[code] = codes.length;
+      }
+    }
+  }
+  const width = codes.length + 1;
+  if (goto.length * width > MAX_TABLE_ENTRIES) return undefined;
+  const next = new Int32Array(goto.length * width);
+  // Column 0 (no pattern uses that code unit) stays 0 everywhere. A state's missing transitions are those of
+  // its failure target, which is shallower and so already filled in.
+  for (const state of order) {
+    const children = goto[state] as Map<number, number>;
+    const fallback = (fail[state] as number) * width;
+    for (let column = 1; column < width; column++) {
+      const child = children.get(codes[column - 1] as number);
+      next[state * width + column] = child ?? (state === 0 ? 0 : (next[fallback + column] as number));
+    }
+  }
+  return { next, classOf, width };
 }
 
 /** The state after reading `code` in `state`. Amortised O(1) per code unit over a whole text. */

@@ -105,12 +105,21 @@ class Stream implements MaskStream {
     if (automaton.patternCount === 0 && this.intervals.length === 0) return this.passThrough(text);
 
     const base = this.position;
-    const { longestMatch, extendable } = automaton;
+    const { longestMatch, extendable, table } = automaton;
     let state = this.state;
-    for (let i = 0; i < text.length; i++) {
-      state = step(automaton, state, text.charCodeAt(i));
-      const length = longestMatch[state] as number;
-      if (length > 0) this.addInterval(base + i + 1 - length, base + i + 1);
+    if (table) {
+      const { next, classOf, width } = table;
+      for (let i = 0; i < text.length; i++) {
+        state = next[state * width + (classOf[text.charCodeAt(i)] as number)] as number;
+        const length = longestMatch[state] as number;
+        if (length > 0) this.addInterval(base + i + 1 - length, base + i + 1);
+      }
+    } else {
+      for (let i = 0; i < text.length; i++) {
+        state = step(automaton, state, text.charCodeAt(i));
+        const length = longestMatch[state] as number;
+        if (length > 0) this.addInterval(base + i + 1 - length, base + i + 1);
+      }
     }
     this.state = state;
     this.buffer += text;

@@ -8,8 +8,8 @@ import type { ExecRequest, Transport } from './types.js';
 
 export interface TransportSetOptions {
   mode: Mode;
-  /** Opens the SSH transport on first use of a host; undefined where SSH is not available. */
-  ssh?: () => SshTransport;
+  /** Opens the SSH transport on first use of a host (loaded then: ssh2 weighs on every local spawn otherwise). */
+  ssh?: () => Promise<SshTransport>;
   /** kubectl's discovery cache on this machine. */
   kubeCacheDir?: string;
 }
@@ -17,9 +17,9 @@ export interface TransportSetOptions {
 /** The transports of one run: local always, SSH opened on first use of a host, kubectl on top of either. */
 export function createTransportSet(options: TransportSetOptions): TransportSet {
   const local = createLocalTransport();
-  let ssh: SshTransport | undefined;
+  let ssh: Promise<SshTransport> | undefined;
   const byTarget: Transport = {
-    exec(request: ExecRequest) {
+    async exec(request: ExecRequest) {
       if (options.mode === 'dry-run') throw new TransportError('a dry run connects nowhere (this is a bug: please report it)');
       if (request.target.kind === 'local') return local.exec(request);
       if (!options.ssh) {
@@ -27,10 +27,11 @@ export function createTransportSet(options: TransportSetOptions): TransportSet {
         throw new TransportError(`cannot reach host ${host.name} (${host.address}): no SSH transport in this build`, { host: host.name, address: host.address, phase: 'connect' });
       }
       ssh ??= options.ssh();
-      return request.detach && request.command.kind === 'script' ? ssh.execDetached(request, request.detach) : ssh.exec(request);
+      const transport = await ssh;
+      return request.detach && request.command.kind === 'script' ? transport.execDetached(request, request.detach) : transport.exec(request);
     },
     async close() {
-      await Promise.all([local.close(), ssh?.close()]);
+      await Promise.all([local.close(), ssh?.then((transport) => transport.close())]);
     },
   };
   const kubectl = createKubectlTransport({ base: byTarget, ...(options.kubeCacheDir ? { cacheDir: options.kubeCacheDir } : {}) });

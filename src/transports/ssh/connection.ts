@@ -53,5 +53,8 @@ export async function openConnection(endpoint: Endpoint, sock: Duplex | undefine
       keepaliveCountMax: settings.keepaliveCountMax,
       readyTimeout: settings.readyTimeoutMs,
     });
+    // Nagle's algorithm on our side holds each small request (channel open, exec, EOF) until the server's
+    // delayed ACK arrives: about 40 ms per step on Linux. The SSH packets are whole messages; send them at once.
+    client.setNoDelay(true);
   });
 }
