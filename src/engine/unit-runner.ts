@@ -92,7 +92,9 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
     outcome = result.outcome;
     durationMs = Math.round(result.durationMs);
   } catch (error) {
-    const reason = ctx.masker.mask(error instanceof Error ? error.message : String(error));
+    // The hint says what to try (`--accept-host-key cp1=SHA256:...`, `ssh-keygen -R ...`): keep it with the reason.
+    const hint = error instanceof TransportError && error.details.hint ? ` (${error.details.hint})` : '';
+    const reason = ctx.masker.mask(`${error instanceof Error ? error.message : String(error)}${hint}`);
     // Failing to connect or authenticate means nothing ran; failing later leaves the outcome unknown.
     const beforeStart = error instanceof TransportError && error.details.phase !== undefined && error.details.phase !== 'exec';
     outcome = beforeStart ? { kind: 'refused', reason } : { kind: 'unknown', reason };

@@ -10,7 +10,7 @@ import { LOCAL_TARGET, OPERATOR_TARGET, plannedHost } from './targets.js';
 import type { Deferred, Plan, PlannedInvocation, PlannedStep, PlannedTarget, StepKind } from './types.js';
 
 /** kubectl verbs that only read; their steps are `readonly` unless the runbook says otherwise. */
-export const READONLY_KUBECTL_VERBS = new Set(['get', 'describe', 'logs', 'top', 'explain', 'api-resources', 'api-versions', 'version', 'cluster-info', 'auth', 'events', 'wait']);
+export const READONLY_KUBECTL_VERBS = new Set(['get', 'describe', 'logs', 'top', 'explain', 'api-resources', 'api-versions', 'version', 'cluster-info', 'auth can-i', 'auth whoami', 'events', 'wait']);
 
 export const MASK = '****';
 const DEFAULT_MAX_PARALLEL = 10;
@@ -46,7 +46,7 @@ function planStep(step: StepSpec, index: number, site: Site, base: Omit<Paramete
       invocations.push({ target: target.name, ...(item !== undefined ? { item } : {}), display });
     }
   }
-  const readonly = step.readonly ?? (kind === 'kubectl' && step.kubectl?.args !== undefined && READONLY_KUBECTL_VERBS.has(kubectlVerb(step.kubectl.args) ?? ''));
+  const readonly = step.readonly ?? (kind === 'kubectl' && step.kubectl?.args !== undefined && READONLY_KUBECTL_VERBS.has(kubectlVerb(step.kubectl.args)));
   return {
     index,
     id: step.id,
@@ -96,8 +96,10 @@ export function hostView(site: Site, name: string) {
   return { name, address: host.address, vars: host.vars, ...(user !== undefined ? { user } : {}), ...(port !== undefined ? { port } : {}) };
 }
 
-function kubectlVerb(args: readonly string[]): string | undefined {
-  return args.find((arg) => !arg.startsWith('-'));
+/** The verb of a kubectl argv (`auth` takes its subcommand: `auth can-i` reads, `auth reconcile` writes). */
+function kubectlVerb(args: readonly string[]): string {
+  const words = args.filter((arg) => !arg.startsWith('-'));
+  return words[0] === 'auth' ? `auth ${words[1] ?? ''}` : (words[0] ?? '');
 }
 
 /** True when a template needs values only a run produces (earlier steps' outputs). */

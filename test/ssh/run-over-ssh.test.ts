@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -59,6 +59,7 @@ steps:
     const refused = await runCli(['run', 'rb.yaml', '--site', 'site.yaml', '--ui', 'plain', '--run-id', 'k'], { cwd: dir });
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain(host.hostKeyFingerprint);
+    expect(refused.stdout).toContain(`--accept-host-key n1=${host.hostKeyFingerprint}`);
     expect(refused.stdout).not.toContain('hello | hello');
     const accepted = await runCli(['resume', 'k', '--ui', 'plain', '--accept-host-key', `n1=${host.hostKeyFingerprint}`], { cwd: dir });
     expect(accepted.stdout).toContain('hello@n1 | hello');
@@ -86,6 +87,12 @@ steps:
       for i in 1 2 3 4 5 6; do echo "chunk $i"; sleep 0.3; done
 `);
     const journal = join(dir, '.fieldbook', 'runs', 'd', 'journal.jsonl');
+    // The detached step's directory on the "host" (the test user's home on this machine) goes with the test.
+    onTestFinished(() => {
+      const remote = join('/home', host.user, '.fieldbook', 'runs');
+      for (const name of existsSync(remote) ? readdirSync(remote) : []) if (name.startsWith('d-') && statSync(join(remote, name)).mtimeMs >= started) rmSync(join(remote, name), { recursive: true, force: true });
+    });
+    const started = Date.now();
     const first = runCli(['run', 'rb.yaml', '--site', 'site.yaml', '--ui', 'plain', '--run-id', 'd'], { cwd: dir, killAt: { journal, events: 2, delayMs: 700 } });
     const killed = await first;
     expect(killed.killed, killed.stdout + killed.stderr).toBe(true);

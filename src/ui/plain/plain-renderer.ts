@@ -3,6 +3,9 @@ import { assertNever } from '../../errors.js';
 import { unitLabel } from '../../journal/events.js';
 import { finishedLine, pausedLines } from '../end-summary.js';
 
+/** Longest output line printed as one; longer ones are split (a step printing without newlines). */
+const MAX_LINE = 4096;
+
 const MODE_BANNER = { live: 'LIVE', 'dry-run': 'DRY-RUN (nothing runs, nothing connects)', rehearse: 'REHEARSAL (only readonly steps run)' } as const;
 
 /**
@@ -43,11 +46,14 @@ export function createPlainRenderer(write: (text: string) => void): { render(eve
         if (event.attempt > 1) write(`  ${unitLabel(event.unit)}: attempt ${event.attempt}\n`);
         return;
       case 'output': {
+        // Whole lines, prefixed, in one write per event. A line that never ends is cut at MAX_LINE, so output
+        // without newlines cannot grow the pending text (or the cost of scanning it) without bound.
         const key = unitLabel(event.unit);
-        const text = (partial.get(key) ?? '') + event.text;
-        const lines = text.split('\n');
-        partial.set(key, lines.pop() ?? '');
-        for (const line of lines) write(`  ${key} | ${line}\n`);
+        const lines = ((partial.get(key) ?? '') + event.text).split('\n');
+        let rest = lines.pop() ?? '';
+        for (; rest.length > MAX_LINE; rest = rest.slice(MAX_LINE)) lines.push(rest.slice(0, MAX_LINE));
+        partial.set(key, rest);
+        if (lines.length > 0) write(lines.map((line) => `  ${key} | ${line}\n`).join(''));
         return;
       }
       case 'unit-finished': {
