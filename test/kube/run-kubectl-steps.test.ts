@@ -5,17 +5,23 @@ import { runCli, writeFixture } from '../harness/cli.js';
 import { tempDirForTest } from '../harness/tmp.js';
 import { startKubeApi } from './api-server.js';
 
-/** `fieldbook run` with kubectl steps, through the real kubectl, end to end. */
-describe('fieldbook run with kubectl steps', () => {
-  it('captures kubectl get JSON, execs by selector, and is honest about a failing exec', async () => {
-    const server = await startKubeApi();
-    onTestFinished(() => server.stop());
-    const dir = tempDirForTest();
-    writeFixture(dir, 'site.yaml', `apiVersion: fieldbook/v1
+/** A test API server and a site whose kubectl steps run on this machine against it. */
+async function kubeLab() {
+  const server = await startKubeApi();
+  onTestFinished(() => server.stop());
+  const dir = tempDirForTest();
+  writeFixture(dir, 'site.yaml', `apiVersion: fieldbook/v1
 kind: Site
 metadata: { name: kube-lab }
 kube: { via: local, context: ${server.context}, namespace: ${server.namespace}, kubeconfig: ${server.kubeconfigPath} }
 `);
+  return { server, dir };
+}
+
+/** `fieldbook run` with kubectl steps, through the real kubectl, end to end. */
+describe('fieldbook run with kubectl steps', () => {
+  it('captures kubectl get JSON, execs by selector, and is honest about a failing exec', async () => {
+    const { server, dir } = await kubeLab();
     writeFixture(dir, 'kube.yaml', `apiVersion: fieldbook/v1
 kind: Runbook
 metadata: { name: kube-steps, title: kubectl steps }
@@ -46,14 +52,7 @@ steps:
   });
 
   it('fans out over every Running pod with pods: all, one checkpoint per pod', async () => {
-    const server = await startKubeApi();
-    onTestFinished(() => server.stop());
-    const dir = tempDirForTest();
-    writeFixture(dir, 'site.yaml', `apiVersion: fieldbook/v1
-kind: Site
-metadata: { name: kube-lab }
-kube: { via: local, context: ${server.context}, namespace: ${server.namespace}, kubeconfig: ${server.kubeconfigPath} }
-`);
+    const { server, dir } = await kubeLab();
     writeFixture(dir, 'all.yaml', `apiVersion: fieldbook/v1
 kind: Runbook
 metadata: { name: all-pods, title: every worker }

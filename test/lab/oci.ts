@@ -75,7 +75,7 @@ function sha256(bytes: Buffer): string {
 }
 
 /** Incompressible bytes that depend only on `seed`, so a layer's digest is stable across labs. */
-function payload(seed: string, size: number): Buffer {
+export function payload(seed: string, size: number): Buffer {
   const out = Buffer.alloc(size);
   let block = createHash('sha256').update(seed).digest();
   for (let offset = 0; offset < size; offset += block.length) {

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { payload } from '../lab/oci.js';
 import { tar } from '../lab/tar.js';
 
 const run = promisify(execFile);
@@ -192,9 +193,9 @@ export async function pushImages(registry: RegistryFixture, images: readonly Tes
     const plain = tar([{ path: name, content }]);
     return { descriptor: await blob(gzipSync(plain), 'application/vnd.oci.image.layer.v1.tar+gzip'), diffId: `sha256:${createHash('sha256').update(plain).digest('hex')}` };
   };
-  const base = await layerOf('base.bin', noise('base', 96 * 1024));
+  const base = await layerOf('base.bin', payload('base', 96 * 1024));
   const single = async (created: string, architecture: string, seed: string, size: number) => {
-    const own = await layerOf('app.bin', noise(seed, size));
+    const own = await layerOf('app.bin', payload(seed, size));
     const config = await blob(
       Buffer.from(JSON.stringify({ created, architecture, os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [base.diffId, own.diffId] } })),
       'application/vnd.oci.image.config.v1+json',
@@ -274,14 +275,4 @@ export async function treeDigest(dir: string): Promise<string> {
 export async function treeBytes(dir: string): Promise<number> {
   const { stdout } = await run('du', ['-sb', dir]);
   return Number(stdout.split('\t')[0]);
-}
-
-function noise(seed: string, size: number): Buffer {
-  const out = Buffer.alloc(size);
-  let block = createHash('sha256').update(seed).digest();
-  for (let offset = 0; offset < size; offset += block.length) {
-    block.copy(out, offset);
-    block = createHash('sha256').update(block).digest();
-  }
-  return out;
 }
