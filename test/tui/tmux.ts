@@ -33,7 +33,8 @@ export function tmuxServer(dir: string) {
     /** Start (or restart) the pane's command: a clean environment, so neither CI nor the host's settings leak in. */
     start(command: string) {
       const env = ['env', '-i', `PATH=${process.env['PATH'] ?? '/usr/bin:/bin'}`, `HOME=${dir}`, `FIELDBOOK_HOME=${join(dir, '.fieldbook')}`, 'TERM=screen', 'LANG=C.UTF-8'];
-      const script = `${command}; echo "EXIT=$?"; stty -a > stty-after.txt; sleep 600`;
+      // The terminal's settings are saved before EXIT= shows, so a test that saw EXIT= can read them.
+      const script = `${command}; rc=$?; stty -a > stty-after.txt; echo "EXIT=$rc"; sleep 600`;
       const argv = [...env, 'sh', '-c', script].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ');
       if (shot === 0) tmux('new-session', '-d', '-x', '80', '-y', '24', '-s', 'e2e', '-c', dir, argv);
       else tmux('respawn-pane', '-k', '-t', 'e2e', '-c', dir, argv);
