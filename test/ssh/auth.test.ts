@@ -16,11 +16,7 @@ describe('ssh authentication', () => {
     await lab?.stop();
   });
 
-  function isolated(options: Parameters<typeof labTransport>[1] = {}) {
-    const made = labTransport([lab], options);
-    onTestFinished(() => made.transport.close());
-    return made;
-  }
+  const isolated = (options: Parameters<typeof labTransport>[1] = {}) => labTransport([lab], options);
 
   /** A fresh key pair authorized on the lab. */
   async function authorizedKey(passphrase = ''): Promise<string> {

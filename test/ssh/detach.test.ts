@@ -28,7 +28,6 @@ describe('ssh detached steps', () => {
     const runDir = `.fieldbook/runs/test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     onTestFinished(() => rmSync(`${HOME}/${runDir}`, { recursive: true, force: true }));
     const made = labTransport([lab], { reconnect: { initialDelayMs: 100, maxDelayMs: 500, budgetMs: 10_000 }, ...options });
-    onTestFinished(() => made.transport.close());
     return { ...made, runDir };
   }
 
@@ -111,7 +110,6 @@ describe('ssh detached steps', () => {
 
     // The operator's machine "crashed": a fresh transport resumes from the journaled offsets.
     const second = labTransport([lab]);
-    onTestFinished(() => second.transport.close());
     const after = detached(runDir);
     const result = await second.transport.execDetached(after.request, { runDir, key: 'crash', offsets });
     expect(result.outcome).toEqual({ kind: 'exited', exitCode: 3 });

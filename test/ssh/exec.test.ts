@@ -16,7 +16,6 @@ describe('ssh exec', () => {
 
   function transport(options: Parameters<typeof labTransport>[1] = {}) {
     const { transport } = labTransport([lab], options);
-    onTestFinished(() => transport.close());
     return transport;
   }
 
@@ -182,21 +181,18 @@ describe('ssh exec against servers with few sessions', () => {
 
   it('queues work above the channel limit', async () => {
     const { transport } = labTransport([lab], { maxChannels: 2 });
-    onTestFinished(() => transport.close());
     const results = await Promise.all(Array.from({ length: 12 }, () => runScript(transport, hostOf(lab), 'sleep 0.1')));
     expect(results.map((r) => r.outcome.kind)).toEqual(Array(12).fill('exited'));
   });
 
   it('still completes every step when the limit is above the server MaxSessions', async () => {
     const { transport } = labTransport([lab], { maxChannels: 6 });
-    onTestFinished(() => transport.close());
     const results = await Promise.all(Array.from({ length: 6 }, () => runScript(transport, hostOf(lab), 'sleep 0.3')));
     expect(results.map((r) => r.outcome.kind)).toEqual(Array(6).fill('exited'));
   });
 
   it('reports a refusal, saying why, when the server allows no sessions at all', async () => {
     const { transport } = labTransport([closed]);
-    onTestFinished(() => transport.close());
     const ran = await runScript(transport, hostOf(closed), 'true');
     expect(ran.outcome).toEqual({ kind: 'refused', reason: expect.stringMatching(/cannot start a session: .*open failure.*MaxSessions/i) });
     expect(ran.outcome).toMatchObject({ reason: expect.stringContaining(`lab-${closed.port} (${closed.user}@${closed.host}:${closed.port})`) });
@@ -215,7 +211,6 @@ describe('ssh exec on several hosts', () => {
   it('keeps one connection per host across three hosts at distinct 127.0.0.x addresses', async () => {
     expect(new Set(labs.map((lab) => lab.host)).size).toBe(3);
     const { transport } = labTransport(labs);
-    onTestFinished(() => transport.close());
     const rounds = await Promise.all(
       [1, 2, 3].flatMap(() => labs.map((lab) => runScript(transport, hostOf(lab), 'echo "$SSH_CONNECTION"'))),
     );

@@ -25,11 +25,7 @@ describe('ssh faults', () => {
     await lab?.stop();
   });
 
-  function isolated(options: Parameters<typeof labTransport>[1] = {}) {
-    const made = labTransport([lab], options);
-    onTestFinished(() => made.transport.close());
-    return made.transport;
-  }
+  const isolated = (options: Parameters<typeof labTransport>[1] = {}) => labTransport([lab], options).transport;
 
   it('reports outcome unknown, never success, when sshd dies mid-command; reconnects once it is back', async () => {
     const ssh = isolated();

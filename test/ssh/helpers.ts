@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createSshTransport, type SshTransport, type SshTransportOptions } from '../../src/transports/ssh/index.js';
 import type { ExecOutcome, HostTarget } from '../../src/transports/types.js';
 import type { SshdLab } from '../harness/sshd.js';
+import { onTestFinished } from 'vitest';
 import { tempDirForTest } from '../harness/tmp.js';
 
 /** The lab as a site host: its address, port, test user and key. */
@@ -12,7 +13,7 @@ export function hostOf(lab: SshdLab, overrides: Partial<HostTarget> = {}): HostT
 
 /**
  * A transport isolated from the real home directory: no ~/.ssh/config, no agent, a known_hosts file in a
- * per-test temp dir that already trusts `trusted` labs.
+ * per-test temp dir that already trusts `trusted` labs. Closed when the test finishes.
  */
 export function labTransport(
   trusted: readonly SshdLab[],
@@ -30,6 +31,7 @@ export function labTransport(
     killGraceMs: 300,
     ...options,
   });
+  onTestFinished(() => transport.close());
   return { transport, knownHostsPath, dir };
 }
 

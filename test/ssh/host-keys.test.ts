@@ -15,11 +15,7 @@ describe('ssh host keys', () => {
     await Promise.all([lab?.stop(), other?.stop()]);
   });
 
-  function isolated(trusted: SshdLab[], options: Parameters<typeof labTransport>[1] = {}) {
-    const made = labTransport(trusted, options);
-    onTestFinished(() => made.transport.close());
-    return made;
-  }
+  const isolated = labTransport;
 
   /** A file the script would create: proof that nothing ran on a refused host. */
   function canary(): string {

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSshd, type SshdLab } from '../harness/sshd.js';
 import { tempDirForTest } from '../harness/tmp.js';
 import { hostOf, labTransport, runScript } from './helpers.js';
@@ -22,7 +22,6 @@ describe('ssh jump hosts and ~/.ssh/config', () => {
 
   it('reaches a host through a jump host, reusing both connections', async () => {
     const { transport } = labTransport([bastion, target]);
-    onTestFinished(() => transport.close());
     const host = hostOf(target, { jump: [hostOf(bastion)] });
     const connectsBefore = target.connectionCount();
     const bastionBefore = bastion.connectionCount();
@@ -34,7 +33,6 @@ describe('ssh jump hosts and ~/.ssh/config', () => {
 
   it('chains two jump hosts, outermost first', async () => {
     const { transport } = labTransport([bastion, inner, target]);
-    onTestFinished(() => transport.close());
     const innerBefore = inner.connectionCount();
     const host = hostOf(target, { jump: [hostOf(bastion), hostOf(inner)] });
     expect((await runScript(transport, host, 'echo hop')).stdout).toBe('hop\n');
@@ -44,7 +42,6 @@ describe('ssh jump hosts and ~/.ssh/config', () => {
 
   it('refuses to go through a jump host that forwards nothing, saying so', async () => {
     const { transport } = labTransport([target]);
-    onTestFinished(() => transport.close());
     const host = hostOf(bastion, { jump: [hostOf(target)] });
     await expect(runScript(transport, host, 'true')).rejects.toMatchObject({
       message: expect.stringContaining(`could not open a tunnel to ${bastion.host}:${bastion.port}`),
@@ -72,7 +69,6 @@ describe('ssh jump hosts and ~/.ssh/config', () => {
       ].join('\n'),
     );
     const viaConfig = labTransport([bastion, target], { sshConfigPath: config, defaultUser: 'nobody-here' });
-    onTestFinished(() => viaConfig.transport.close());
     const endpoint = await viaConfig.transport.resolve({ name: 'app', address: 'target' });
     expect(endpoint).toMatchObject({
       address: target.host,

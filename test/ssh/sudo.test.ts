@@ -13,11 +13,7 @@ describe('ssh become: sudo', () => {
     await lab?.stop();
   });
 
-  function isolated(options: Parameters<typeof labTransport>[1] = {}) {
-    const made = labTransport([lab], options);
-    onTestFinished(() => made.transport.close());
-    return made.transport;
-  }
+  const isolated = (options: Parameters<typeof labTransport>[1] = {}) => labTransport([lab], options).transport;
 
   const script = 'id -u\necho "env=$GREETING cwd=$PWD"\necho to-stderr >&2\nexit 4\n';
 
