@@ -70,10 +70,13 @@ export async function takeLocks(paths: RunPaths, runsDir: string, siteName: stri
 }
 
 /**
- * Events that announce no action and that replay can do without: a lost `step-started` is implied by the
- * `unit-started` after it, a lost `step-finished` is written again on resume. The next durable event syncs them.
+ * Events that announce no action: the next durable event (which announces one: a unit starting, a pause, the
+ * end) syncs them, one fsync where there were two. Lost only in an OS crash, and then safely: a lost
+ * `step-started` is implied by the `unit-started` after it, a lost `step-finished` is written again on resume,
+ * and a lost `unit-finished` leaves its unit *unknown*, which resume puts to the operator (or reruns when the
+ * step is idempotent); it is never taken for done.
  */
-const DEFERRED_SYNC = new Set<JournalEvent['type']>(['step-started', 'step-finished']);
+const DEFERRED_SYNC = new Set<JournalEvent['type']>(['step-started', 'step-finished', 'unit-finished']);
 
 /** A journal writer whose every append is also applied to the live state. */
 function recorder(journal: JournalWriter, state: RunState) {
