@@ -99,10 +99,14 @@ export async function collectParams(
   cwd: string,
   prompted: Record<string, string> = {},
   like?: Readonly<Record<string, ParamValue>>,
-): Promise<{ params: Record<string, ResolvedParam>; missingSecrets: ParamProblem[] }> {
+): Promise<{ params: Record<string, ResolvedParam>; missingSecrets: ParamProblem[]; missingValues: ParamProblem[] }> {
   const secrets: Record<string, { value: string; source: 'env' | 'prompt' }> = {};
+  const values: Record<string, string> = {};
   for (const [name, spec] of Object.entries(runbook.params)) {
-    if (!spec.secret) continue;
+    if (!spec.secret) {
+      if (prompted[name] !== undefined) values[name] = prompted[name];
+      continue;
+    }
     const value = prompted[name] ?? secretFromEnv(name, env);
     if (value !== undefined) secrets[name] = { value, source: prompted[name] !== undefined ? 'prompt' : 'env' };
   }
@@ -113,15 +117,17 @@ export async function collectParams(
     ...(like ? { like } : {}),
     ...(site ? { site: site.params } : {}),
     secrets,
+    prompted: values,
   });
-  const hard = problems.filter((p) => !p.missingSecret);
+  const hard = problems.filter((p) => !p.missingSecret && !p.missingValue);
   if (hard.length > 0) throw new UsageError(hard.map((p) => p.message).join('\n'));
-  return { params, missingSecrets: problems.filter((p) => p.missingSecret) };
+  return { params, missingSecrets: problems.filter((p) => p.missingSecret), missingValues: problems.filter((p) => p.missingValue) };
 }
 
 /** Plan with every param resolved, refusing when a secret is still missing (plan never prompts). */
 export async function planFromFlags(inputs: Inputs & { site: Loaded<Site> }, flags: ParamFlags, io: { env: NodeJS.ProcessEnv; cwd: string }): Promise<Plan> {
-  const { params, missingSecrets } = await collectParams(inputs.runbook.value, inputs.site.value, flags, io.env, io.cwd);
+  const { params, missingSecrets, missingValues } = await collectParams(inputs.runbook.value, inputs.site.value, flags, io.env, io.cwd);
+  if (missingValues.length > 0) throw new UsageError(missingValues.map((p) => p.message).join('\n'));
   // A plan shows secrets as **** anyway, so a missing one is shown as such rather than refused.
   for (const problem of missingSecrets) params[problem.name] = { value: '', source: 'not set', secret: true };
   return buildPlan(inputs.runbook.value, inputs.site.value, params);

@@ -13,6 +13,7 @@ import { applyEvent, type RunState } from '../journal/state.js';
 import type { ResolvedParam } from '../plan/params.js';
 import type { Mode, Plan } from '../plan/types.js';
 import type { ParamValue } from '../schema/common.js';
+import { coerce } from '../plan/params.js';
 import type { Runbook } from '../schema/runbook.js';
 import type { Site } from '../schema/site.js';
 import { createMasker, type Masker } from '../secrets/masker.js';
@@ -102,6 +103,35 @@ export async function promptSecrets(missing: { name: string; message: string }[]
     }
   }
   return values;
+}
+
+/**
+ * Ask for required params nobody gave (a start form on a terminal: description, type and pattern shown, answers
+ * checked as `--param` values are); without a terminal, name how to give them.
+ */
+export async function promptValues(missing: { name: string; message: string }[], runbook: Runbook, prompter: Prompter | undefined): Promise<Record<string, string>> {
+  if (missing.length === 0) return {};
+  if (!prompter) throw new UsageError(missing.map((m) => m.message).join('\n'));
+  const values: Record<string, string> = {};
+  for (const { name } of missing) {
+    const spec = runbook.params[name]!;
+    const hints = [spec.type !== 'string' ? spec.type : '', spec.type === 'list' ? 'comma-separated' : '', spec.pattern ? `matching ${spec.pattern}` : ''].filter(Boolean).join(', ');
+    for (;;) {
+      const value = (await prompter.ask(`${name}${spec.description ? ` (${spec.description})` : ''}${hints ? ` [${hints}]` : ''}: `)).trim();
+      const problem = value === '' ? 'a value is required' : checkPromptedValue(spec, value);
+      if (!problem) {
+        values[name] = value;
+        break;
+      }
+      prompter.say(`  ${problem}\n`);
+    }
+  }
+  return values;
+}
+
+function checkPromptedValue(spec: Runbook['params'][string], value: string): string | undefined {
+  const typed = coerce(spec, value, true);
+  return typeof typed === 'object' && typed !== null && 'problem' in typed ? typed.problem : undefined;
 }
 
 /** Run the engine with the chosen UI, Ctrl-C handling and locks; returns the exit code. */

@@ -23,6 +23,8 @@ export interface ParamInputs {
   site?: Readonly<Record<string, ParamValue>>;
   /** Secrets found so far (env or prompt), by param name. */
   secrets: Readonly<Record<string, { value: string; source: 'env' | 'prompt' }>>;
+  /** Non-secret values the operator typed at a prompt (text, typed like `--param`). */
+  prompted?: Readonly<Record<string, string>>;
 }
 
 export interface ParamProblem {
@@ -30,6 +32,8 @@ export interface ParamProblem {
   message: string;
   /** Missing secrets can be prompted for; every other problem cannot. */
   missingSecret?: boolean;
+  /** A required non-secret value nobody gave: a terminal can ask for it. */
+  missingValue?: boolean;
 }
 
 /** Resolve every runbook param from its sources in precedence order; pure, so the CLI decides how to ask. */
@@ -74,6 +78,7 @@ function pick(name: string, spec: ParamSpec, cli: Map<string, string>, inputs: P
     return secret ? { raw: secret.value, source: secret.source } : { source: 'env' };
   }
   if (cli.has(name)) return { raw: cli.get(name), source: 'param' };
+  if (inputs.prompted && name in inputs.prompted) return { raw: inputs.prompted[name], source: 'prompt' };
   if (inputs.file && name in inputs.file) return { raw: inputs.file[name], source: 'params-file' };
   if (inputs.like && name in inputs.like) return { raw: inputs.like[name], source: 'like' };
   if (inputs.site && name in inputs.site) return { raw: inputs.site[name], source: 'site' };
@@ -84,7 +89,7 @@ function pick(name: string, spec: ParamSpec, cli: Map<string, string>, inputs: P
 function missing(name: string, spec: ParamSpec): ParamProblem {
   const about = spec.description ? ` (${spec.description})` : '';
   if (spec.secret) return { name, missingSecret: true, message: `missing secret param "${name}"${about}: set ${secretEnvHint(name)} or run interactively to be prompted` };
-  return { name, message: `missing required param "${name}"${about}: pass --param ${name}=<value>, a --params-file, or set it in the site's params` };
+  return { name, missingValue: true, message: `missing required param "${name}"${about}: pass --param ${name}=<value>, a --params-file, or set it in the site's params` };
 }
 
 /** `FIELDBOOK_SECRET_REGISTRY_PASSWORD` for `registryPassword`: the variable `secretFromEnv` reads first. */

@@ -66,10 +66,10 @@ describe('resolveParams precedence: --param > --params-file > site > default', (
 });
 
 describe('resolveParams problems', () => {
-  test('a required param missing everywhere says how to give it', () => {
+  test('a required param missing everywhere says how to give it, and is marked so a terminal can ask for it', () => {
     const { problems } = resolveParams(runbook, inputs({ cli: [] }));
     expect(problems).toEqual([
-      { name: 'registry', message: 'missing required param "registry" (Registry host:port): pass --param registry=<value>, a --params-file, or set it in the site\'s params' },
+      { name: 'registry', missingValue: true, message: 'missing required param "registry" (Registry host:port): pass --param registry=<value>, a --params-file, or set it in the site\'s params' },
     ]);
   });
 

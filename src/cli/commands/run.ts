@@ -7,7 +7,7 @@ import { buildPlan } from '../../plan/plan.js';
 import type { CommandSpec } from '../command.js';
 import { collectParams, loadInputs } from '../inputs.js';
 import { fieldbookVersion as version, SHIPPED_PREFIX } from '../../shipped/index.js';
-import { currentActor, drive, openRunJournal, promptSecrets, takeLocks } from '../run-session.js';
+import { currentActor, drive, openRunJournal, promptSecrets, promptValues, takeLocks } from '../run-session.js';
 import { acceptedHostKeys, modeOf, presetsOf, RUN_OPTIONS, RUN_OPTIONS_HELP, uiKind } from '../run-options.js';
 import { createPrompter } from '../../ui/plain/prompts.js';
 import { selectSteps } from '../select-steps.js';
@@ -55,10 +55,11 @@ export const runCommand: CommandSpec<typeof options> = {
     const like = values.like === undefined ? undefined : await likeParams(values.like, runsDir, io.cwd, runbook.value);
     const first = await collectParams(runbook.value, site.value, values, io.env, io.cwd, {}, like?.values);
     let params = first.params;
-    if (first.missingSecrets.length > 0) {
-      // A dry run shows secrets as **** and needs none of them.
-      const prompted = mode === 'dry-run' ? Object.fromEntries(first.missingSecrets.map((m) => [m.name, '(not needed for a dry run)'])) : await promptSecrets(first.missingSecrets, prompter);
-      params = (await collectParams(runbook.value, site.value, values, io.env, io.cwd, prompted, like?.values)).params;
+    if (first.missingSecrets.length > 0 || first.missingValues.length > 0) {
+      // Asked on a terminal (values shown, secrets hidden); a dry run shows secrets as **** and needs none of them.
+      const asked = await promptValues(first.missingValues, runbook.value, prompter);
+      const secrets = mode === 'dry-run' ? Object.fromEntries(first.missingSecrets.map((m) => [m.name, '(not needed for a dry run)'])) : await promptSecrets(first.missingSecrets, prompter);
+      params = (await collectParams(runbook.value, site.value, values, io.env, io.cwd, { ...asked, ...secrets }, like?.values)).params;
     }
     const plan = buildPlan(runbook.value, site.value, params);
     const skipped = selectSteps(plan, values);

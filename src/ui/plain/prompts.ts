@@ -5,6 +5,8 @@ import { Writable } from 'node:stream';
 export interface Prompter {
   ask(question: string): Promise<string>;
   askHidden(question: string): Promise<string>;
+  /** Tell the person something between questions (why an answer was refused). */
+  say(text: string): void;
 }
 
 /** Prompts over the given streams; hidden answers are not echoed. */
@@ -28,5 +30,5 @@ export function createPrompter(input: NodeJS.ReadableStream, output: NodeJS.Writ
       rl.close();
     }
   };
-  return { ask: (q) => ask(q, false), askHidden: (q) => ask(q, true) };
+  return { ask: (q) => ask(q, false), askHidden: (q) => ask(q, true), say: (text) => void output.write(text) };
 }
