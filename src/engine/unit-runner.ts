@@ -138,16 +138,14 @@ function detachRequest(ctx: EngineContext, step: PlannedStep, target: PlannedTar
   } catch {
     // No offsets yet: the output starts at the beginning.
   }
-  let lastWrite = 0;
   return {
     key,
     // Run ids can repeat (--run-id, another machine): the start time makes the remote directory this run's own.
     runDir: `.fieldbook/runs/${ctx.state.runId}-${createHash('sha256').update(ctx.state.startedAt).digest('hex').slice(0, 8)}`,
     offsets,
+    // Right after each chunk reached the log (written synchronously), so a crash of this machine can repeat at
+    // most what a kill between these two writes would (microseconds), not a throttle's worth of output.
     onOffsets(next) {
-      const now = Date.now();
-      if (now - lastWrite < 200) return;
-      lastWrite = now;
       writeFileSync(path, JSON.stringify({ key, ...next }));
     },
   };
