@@ -6,6 +6,7 @@ import { unitLabel, type UnitKey } from '../journal/events.js';
 import { logPath } from '../journal/run-dir.js';
 import { hostView, MASK } from '../plan/plan.js';
 import { displayCommand, renderCommand } from '../plan/render-step.js';
+import { referencedSteps } from '../plan/references.js';
 import { buildScope } from '../plan/scope.js';
 import type { PlannedStep, PlannedTarget } from '../plan/types.js';
 import type { Command, DetachRequest, ExecOutcome, OutputOffsets } from '../transports/types.js';
@@ -24,10 +25,23 @@ export function unitScope(ctx: EngineContext, step: PlannedStep, target: Planned
     params,
     site: ctx.site,
     run: { id: ctx.state.runId, mode: ctx.mode },
-    steps: stepViews(ctx.state.steps, ctx.plan.steps),
+    steps: stepViews(ctx.state.steps, referenced(ctx, step)),
     ...(host ? { host } : {}),
     ...(item !== undefined ? { item } : {}),
   });
+}
+
+const REFERENCED = new WeakMap<PlannedStep, PlannedStep[]>();
+
+/** The earlier steps a step's expressions name: only their views are built (found once per step, not per unit). */
+function referenced(ctx: EngineContext, step: PlannedStep): PlannedStep[] {
+  let steps = REFERENCED.get(step);
+  if (!steps) {
+    const ids = new Set(referencedSteps(step.spec, step.index));
+    steps = ctx.plan.steps.filter((s) => ids.has(s.id));
+    REFERENCED.set(step, steps);
+  }
+  return steps;
 }
 
 /**
