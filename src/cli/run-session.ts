@@ -79,8 +79,8 @@ export async function takeLocks(paths: RunPaths, runsDir: string, siteName: stri
  */
 const DEFERRED_SYNC = new Set<JournalEvent['type']>(['step-started', 'step-finished', 'unit-finished']);
 
-/** A journal writer whose every append is also applied to the live state. */
-function recorder(journal: JournalWriter, state: RunState) {
+/** A journal writer whose every append is also applied to the live state (run, resume and the engine use it). */
+export function recorder(journal: JournalWriter, state: RunState) {
   return async (event: NewJournalEvent): Promise<void> => {
     const full = { ...event, at: new Date().toISOString() } as JournalEvent;
     await journal.append(full, { durable: !DEFERRED_SYNC.has(full.type) });

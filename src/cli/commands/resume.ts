@@ -4,7 +4,7 @@ import { FieldbookError, UsageError, ValidationError } from '../../errors.js';
 import { JOURNAL_VERSION, type JournalEvent } from '../../journal/events.js';
 import { readJournal } from '../../journal/journal-file.js';
 import { defaultRunsDir, findRun, sha256, type RunPaths } from '../../journal/run-dir.js';
-import { applyEvent, replay, type RunState } from '../../journal/state.js';
+import { replay, type RunState } from '../../journal/state.js';
 import { describeChanges } from '../../plan/diff.js';
 import { buildPlan } from '../../plan/plan.js';
 import type { ResolvedParam } from '../../plan/params.js';
@@ -18,7 +18,7 @@ import { SHIPPED_PREFIX, shippedRunbook } from '../../shipped/index.js';
 import { checkPair, checkSite } from '../../validate/site-refs.js';
 import type { CommandSpec } from '../command.js';
 import { secretEnvHint } from '../../plan/params.js';
-import { currentActor, drive, openRunJournal, promptSecrets, readText, takeLocks } from '../run-session.js';
+import { currentActor, drive, openRunJournal, promptSecrets, readText, recorder, takeLocks } from '../run-session.js';
 import { acceptedHostKeys, modeOf, presetsOf, RUN_OPTIONS, RUN_OPTIONS_HELP, uiKind } from '../run-options.js';
 import { stepIndexOf } from '../select-steps.js';
 
@@ -59,14 +59,11 @@ export const resumeCommand: CommandSpec<typeof RUN_OPTIONS> = {
       await Promise.all(locks.map((l) => l.release()));
       throw error;
     });
-    const append = async (event: JournalEvent) => {
-      await journal.append(event);
-      applyEvent(state, event);
-    };
+    const record = recorder(journal, state);
     const by = currentActor();
-    await append({ type: 'run-resumed', at: new Date().toISOString(), by, pid: process.pid, force: values.force === true, ...(files.changes.length ? { changed: files.changes } : {}) });
+    await record({ type: 'run-resumed', by, pid: process.pid, force: values.force === true, ...(files.changes.length ? { changed: files.changes } : {}) });
     const rerun = rerunSteps(plan, values);
-    if (rerun.length > 0) await append({ type: 'rerun-requested', at: new Date().toISOString(), by, ...(values.from ? { from: values.from } : {}), ...(values.only ? { only: values.only } : {}), steps: rerun });
+    if (rerun.length > 0) await record({ type: 'rerun-requested', by, ...(values.from ? { from: values.from } : {}), ...(values.only ? { only: values.only } : {}), steps: rerun });
     return drive({ paths, plan, runbook: files.runbook, site: files.site, params, mode, state, journal, locks, presets, ui, interactive, resumed: true, notices, runsDir, acceptHostKeys: acceptedHostKeys(values) }, io);
   },
 };

@@ -7,7 +7,7 @@ import { buildPlan } from '../../plan/plan.js';
 import type { CommandSpec } from '../command.js';
 import { collectParams, loadInputs } from '../inputs.js';
 import { fieldbookVersion as version, SHIPPED_PREFIX } from '../../shipped/index.js';
-import { currentActor, drive, openRunJournal, promptSecrets, promptValues, takeLocks } from '../run-session.js';
+import { currentActor, drive, openRunJournal, promptSecrets, promptValues, recorder, takeLocks } from '../run-session.js';
 import { acceptedHostKeys, modeOf, presetsOf, RUN_OPTIONS, RUN_OPTIONS_HELP, uiKind } from '../run-options.js';
 import { createPrompter } from '../../ui/plain/prompts.js';
 import { selectSteps } from '../select-steps.js';
@@ -89,11 +89,8 @@ export const runCommand: CommandSpec<typeof options> = {
     };
     await journal.append(started);
     const state = replay([started]);
-    for (const step of skipped) {
-      const event = { type: 'step-skipped' as const, step: step.id, reason: step.reason, at: new Date().toISOString() };
-      await journal.append(event);
-      state.steps.set(step.id, { id: step.id, status: 'skipped', outputs: {}, units: new Map(), reason: step.reason });
-    }
+    const record = recorder(journal, state);
+    for (const step of skipped) await record({ type: 'step-skipped', step: step.id, reason: step.reason });
     return drive({ paths, plan, runbook: runbook.value, site: site.value, params, mode, state, journal, locks, presets, ui, interactive, resumed: false, notices, runsDir, acceptHostKeys: acceptedHostKeys(values) }, io);
   },
 };
