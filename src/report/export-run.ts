@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { FieldbookError } from '../errors.js';
 import type { Actor } from '../journal/events.js';
-import type { RunPaths } from '../journal/run-dir.js';
+import { sha256, type RunPaths } from '../journal/run-dir.js';
 import { buildReport } from './build-report.js';
 import { filesUnder, loadReportInputs } from './load-run.js';
 import { renderReport } from './render.js';
@@ -93,8 +92,4 @@ export async function exportRun(options: ExportOptions): Promise<ExportResult> {
   await writeFile(temp, archive, { flush: true });
   await rename(temp, options.output);
   return { files: files.map((f) => f.path), bytes: archive.length };
-}
-
-export function sha256(data: Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
 }

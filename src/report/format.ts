@@ -1,4 +1,5 @@
 import type { Actor } from '../journal/events.js';
+import { textGlyph } from '../ui/text-glyphs.js';
 import type { ReportRecord, StepStatus, UnitStatus } from './model.js';
 
 /** `0.4s`, `12s`, `3m 04s`, `2h 13m`. */
@@ -46,22 +47,7 @@ export function describeRecord(record: ReportRecord): string {
 }
 
 /** The glyph of a status in text renderings. */
-export function statusGlyph(status: StepStatus | UnitStatus): string {
-  switch (status) {
-    case 'succeeded':
-      return '✔';
-    case 'failed':
-      return '✘';
-    case 'skipped':
-      return '–';
-    case 'running':
-      return '▶';
-    case 'unknown':
-      return '?';
-    case 'pending':
-      return '·';
-  }
-}
+export const statusGlyph = (status: StepStatus | UnitStatus): string => textGlyph(status);
 
 /** How a run condition is said in a heading. */
 export function conditionText(condition: string, pausedFor?: string): string {

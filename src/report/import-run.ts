@@ -5,8 +5,8 @@ import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { FieldbookError, UsageError } from '../errors.js';
 import { fsyncDir } from '../journal/journal-file.js';
-import { runPaths, type RunPaths } from '../journal/run-dir.js';
-import { EXPORT_FORMAT, MANIFEST, sha256, type ExportManifest } from './export-run.js';
+import { runPaths, sha256, type RunPaths } from '../journal/run-dir.js';
+import { EXPORT_FORMAT, MANIFEST, type ExportManifest } from './export-run.js';
 import { readTar, type TarEntry } from './tar.js';
 
 /** An archive larger than this unpacked is refused (a gzip bomb, or not a run archive). */

@@ -44,7 +44,7 @@ describe('deliberate re-runs and damaged journals', () => {
     const result = await runCli(['run', 'three.yaml', '--site', 'site.yaml', '--run-id', 'r', '--from', 'two', '--ui', 'plain'], { cwd: dir });
     expect(result.code).toBe(0);
     expect(counter(dir)).toEqual(['two', 'three']);
-    expect((await runCli(['show', 'r'], { cwd: dir })).stdout).toContain('- one skipped (not selected (--from two))');
+    expect((await runCli(['show', 'r'], { cwd: dir })).stdout).toContain('– one skipped (not selected (--from two))');
   });
 
   it('a torn last journal line (crash mid-write) is reported, cut off, and the run resumes', async () => {

@@ -51,7 +51,7 @@ describe('dry run and rehearsal', () => {
     expect(existsSync(join(target, 'looked'))).toBe(false);
     const shown = await runCli(['show', 'dry'], { cwd: dir });
     expect(shown.stdout).toContain('mode dry-run');
-    expect(shown.stdout).toContain('- create skipped (dry run: nothing runs)');
+    expect(shown.stdout).toContain('– create skipped (dry run: nothing runs)');
   });
 
   it('--rehearse runs readonly steps only and shows the rest resolved with what they produced', async () => {

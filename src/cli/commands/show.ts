@@ -3,6 +3,7 @@ import { unitLabel } from '../../journal/events.js';
 import { defaultRunsDir, findRun } from '../../journal/run-dir.js';
 import type { CommandSpec } from '../command.js';
 import { println } from '../io.js';
+import { textGlyph, type TextStatus } from '../../ui/text-glyphs.js';
 import { summarizeRun, waitingText } from '../run-summary.js';
 
 const options = { 'runs-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
@@ -52,8 +53,8 @@ export const showCommand: CommandSpec<typeof options> = {
   },
 };
 
-function glyph(status: string): string {
-  return { succeeded: '✔', failed: '✘', skipped: '-', running: '▶', started: '▶', unknown: '?', pending: '·' }[status] ?? '·';
+function glyph(status: TextStatus | 'started'): string {
+  return textGlyph(status === 'started' ? 'running' : status);
 }
 
 function truncate(text: string): string {

@@ -2,6 +2,7 @@ import type { EngineEvent } from '../../engine/events.js';
 import { assertNever } from '../../errors.js';
 import { unitLabel } from '../../journal/events.js';
 import { finishedLine, pausedLines } from '../end-summary.js';
+import { textGlyph } from '../text-glyphs.js';
 
 /** Longest output line printed as one; longer ones are split (a step printing without newlines). */
 const MAX_LINE = 4096;
@@ -59,8 +60,7 @@ export function createPlainRenderer(write: (text: string) => void): { render(eve
       case 'unit-finished': {
         const key = unitLabel(event.unit);
         flushUnit(key);
-        const mark = event.outcome === 'succeeded' ? '✔' : event.outcome === 'failed' ? '✘' : '?';
-        write(`  ${mark} ${key} ${event.outcome}${event.exitCode !== undefined ? ` (exit ${event.exitCode})` : ''}${event.reason ? `: ${event.reason}` : ''} in ${(event.durationMs / 1000).toFixed(1)}s\n`);
+        write(`  ${textGlyph(event.outcome)} ${key} ${event.outcome}${event.exitCode !== undefined ? ` (exit ${event.exitCode})` : ''}${event.reason ? `: ${event.reason}` : ''} in ${(event.durationMs / 1000).toFixed(1)}s\n`);
         return;
       }
       case 'unit-skipped':
@@ -73,7 +73,7 @@ export function createPlainRenderer(write: (text: string) => void): { render(eve
         write(`  ● ${event.step}: ${event.what} ${event.text}\n`);
         return;
       case 'step-finished':
-        write(`${{ succeeded: '✔', failed: '✘', skipped: '-' }[event.status]} ${event.step} ${event.status} in ${(event.durationMs / 1000).toFixed(1)}s\n`);
+        write(`${textGlyph(event.status)} ${event.step} ${event.status} in ${(event.durationMs / 1000).toFixed(1)}s\n`);
         return;
       case 'run-paused':
         write(`${pausedLines(event.reason, event.waiting, event.resumeCommand).join('\n')}\n`);
