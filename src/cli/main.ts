@@ -4,24 +4,27 @@ import { commandHelp, parseCommandArgs, type CommandSpec } from './command.js';
 import { describeError, EXIT } from './exit-codes.js';
 import { processIO, println, type CliIO } from './io.js';
 
+/** A command loaded on demand; each module's option types differ, the table only needs the common shape. */
+const lazy = (name: string, summary: string, load: () => Promise<unknown>) => ({ name, summary, load: load as () => Promise<CommandSpec> });
+
 /**
  * Every command, loaded only when it runs: `validate` then never loads the engine, ssh2 or the UI, and
- * `--version` loads nothing. Each module's option types differ; the table only needs the common shape.
+ * `--version` loads nothing.
  */
-const COMMANDS: { name: string; summary: string; load: () => Promise<CommandSpec> }[] = [
-  { name: 'validate', summary: 'Check a runbook (and a site): schema, every ${{ }} reference, roles and hosts.', load: async () => (await import('./commands/validate.js')).validateCommand as unknown as CommandSpec },
-  { name: 'plan', summary: 'Show every resolved command, per step and host, without connecting anywhere.', load: async () => (await import('./commands/plan.js')).planCommand as unknown as CommandSpec },
-  { name: 'run', summary: 'Start a run: walk the runbook step by step, with a checkpoint after every step.', load: async () => (await import('./commands/run.js')).runCommand as unknown as CommandSpec },
-  { name: 'resume', summary: 'Continue a stopped or crashed run; completed steps never run again.', load: async () => (await import('./commands/resume.js')).resumeCommand as unknown as CommandSpec },
-  { name: 'runs', summary: 'List runs: id, runbook, site, mode, state, started.', load: async () => (await import('./commands/runs.js')).runsCommand as unknown as CommandSpec },
-  { name: 'show', summary: "Show one run's steps, hosts, outcomes, confirmations and decisions.", load: async () => (await import('./commands/show.js')).showCommand as unknown as CommandSpec },
-  { name: 'report', summary: "Write a run's report (Markdown, HTML with a timeline, or JSON).", load: async () => (await import('./commands/report.js')).reportCommand as unknown as CommandSpec },
-  { name: 'export', summary: 'Pack a run (journal, copies, logs, report) into one .tar.gz, checked for secrets.', load: async () => (await import('./commands/export.js')).exportCommand as unknown as CommandSpec },
-  { name: 'import', summary: 'Unpack a run archive into the runs directory (then show, report and replay work on it).', load: async () => (await import('./commands/import.js')).importCommand as unknown as CommandSpec },
-  { name: 'replay', summary: 'Play a run back in the terminal UI, read-only, following its journal.', load: async () => (await import('./commands/replay.js')).replayCommand as unknown as CommandSpec },
-  { name: 'unlock', summary: 'Break a run lock or a site lock explicitly (when its holder is gone for good).', load: async () => (await import('./commands/unlock.js')).unlockCommand as unknown as CommandSpec },
-  { name: 'runbooks', summary: 'List the runbooks shipped with fieldbook.', load: async () => (await import('./commands/runbooks.js')).runbooksCommand as unknown as CommandSpec },
-  { name: 'schema', summary: 'Print the JSON Schema of runbook or site files.', load: async () => (await import('./commands/schema.js')).schemaCommand as unknown as CommandSpec },
+const COMMANDS = [
+  lazy('validate', 'Check a runbook (and a site): schema, every ${{ }} reference, roles and hosts.', async () => (await import('./commands/validate.js')).validateCommand),
+  lazy('plan', 'Show every resolved command, per step and host, without connecting anywhere.', async () => (await import('./commands/plan.js')).planCommand),
+  lazy('run', 'Start a run: walk the runbook step by step, with a checkpoint after every step.', async () => (await import('./commands/run.js')).runCommand),
+  lazy('resume', 'Continue a stopped or crashed run; completed steps never run again.', async () => (await import('./commands/resume.js')).resumeCommand),
+  lazy('runs', 'List runs: id, runbook, site, mode, state, started.', async () => (await import('./commands/runs.js')).runsCommand),
+  lazy('show', "Show one run's steps, hosts, outcomes, confirmations and decisions.", async () => (await import('./commands/show.js')).showCommand),
+  lazy('report', "Write a run's report (Markdown, HTML with a timeline, or JSON).", async () => (await import('./commands/report.js')).reportCommand),
+  lazy('export', 'Pack a run (journal, copies, logs, report) into one .tar.gz, checked for secrets.', async () => (await import('./commands/export.js')).exportCommand),
+  lazy('import', 'Unpack a run archive into the runs directory (then show, report and replay work on it).', async () => (await import('./commands/import.js')).importCommand),
+  lazy('replay', 'Play a run back in the terminal UI, read-only, following its journal.', async () => (await import('./commands/replay.js')).replayCommand),
+  lazy('unlock', 'Break a run lock or a site lock explicitly (when its holder is gone for good).', async () => (await import('./commands/unlock.js')).unlockCommand),
+  lazy('runbooks', 'List the runbooks shipped with fieldbook.', async () => (await import('./commands/runbooks.js')).runbooksCommand),
+  lazy('schema', 'Print the JSON Schema of runbook or site files.', async () => (await import('./commands/schema.js')).schemaCommand),
 ];
 
 function usage(): string {

@@ -30,9 +30,9 @@ export function stepViews(steps: ReadonlyMap<string, StepState>, plan: readonly 
     if (!state) continue;
     const hosts: StepView['hosts'] = {};
     for (const target of planned.targets) {
-      const units = [...state.units.values()].filter((u) => u.key.target === target.name && u.outputs);
+      const units = [...state.units.values()].filter((u) => u.key.target === target.name && u.outputs).sort((a, b) => (a.key.item?.index ?? 0) - (b.key.item?.index ?? 0));
       if (units.length === 0) continue;
-      hosts[target.name] = { outputs: planned.items === undefined ? (units[0]!.outputs as Record<string, Value>) : Object.fromEntries(planned.captures.map((name) => [name, units.sort((a, b) => (a.key.item?.index ?? 0) - (b.key.item?.index ?? 0)).map((u) => u.outputs![name] as Value)])) };
+      hosts[target.name] = { outputs: planned.items === undefined ? (units[0]!.outputs as Record<string, Value>) : Object.fromEntries(planned.captures.map((name) => [name, units.map((u) => u.outputs![name] as Value)])) };
     }
     views[planned.id] = { status: state.status, outputs: state.outputs as Record<string, Value>, hosts };
   }
