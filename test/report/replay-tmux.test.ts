@@ -72,7 +72,7 @@ function tmux(dir: string) {
 
 /** `show`'s step lines: glyph, id, status. */
 function showSteps(text: string): Map<string, string> {
-  return new Map([...text.matchAll(/^[✔✘\-▶?·] (\S+) (pending|running|succeeded|failed|skipped)\b/gm)].map((m) => [m[1]!, m[2]!]));
+  return new Map([...text.matchAll(/^\S (\S+) (pending|running|succeeded|failed|skipped)\b/gm)].map((m) => [m[1]!, m[2]!]));
 }
 
 /** The TUI's printed step lines after the last resume (the replay's final screen): id → status word. */
