@@ -77,10 +77,17 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
     await ctx.record({ type: 'unit-started', unit, attempt, command: '(not rendered)' });
     return finish(ctx, unit, attempt, { outcome: 'failed', reason }, 0);
   }
-  await ctx.record({ type: 'unit-started', unit, attempt, command: display });
+  // The log is created while the journal's fsync is under way: only the command must wait for that fsync.
+  const started = ctx.record({ type: 'unit-started', unit, attempt, command: display });
+  const log = openLog(ctx, step, target, unit, attempt, display);
+  try {
+    await started;
+  } catch (error) {
+    closeSync(log.fd);
+    throw error;
+  }
   ctx.emit({ type: 'unit-started', unit, attempt, command: display });
 
-  const log = openLog(ctx, step, target, unit, attempt, display);
   const streams = { stdout: ctx.masker.stream(), stderr: ctx.masker.stream() };
   const captured = { stdout: new CaptureBuffer(), stderr: new CaptureBuffer() };
   const wants = new Set(Object.values(step.spec.capture).map((c) => c.from));

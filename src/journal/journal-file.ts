@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { FieldbookError } from '../errors.js';
@@ -85,11 +86,17 @@ export async function openJournal(path: string): Promise<JournalWriter> {
   return new Writer(path, handle, truncated);
 }
 
+/**
+ * Lines are written synchronously (a page-cache write of a few hundred bytes costs microseconds, less than a
+ * trip to libuv's thread pool), so the file's order is the call order with no queue; only the fsync, the slow
+ * part, goes to the thread pool. A line written is in the page cache at once: it survives a crash of this
+ * process even before its fsync, which guards against a crash of the machine.
+ */
 class Writer implements JournalWriter {
-  private queue: Promise<void> = Promise.resolve();
   private failure: FieldbookError | undefined;
   private closed = false;
   private unsynced = false;
+  private syncing = new Set<Promise<void>>();
 
   constructor(
     private readonly path: string,
@@ -99,38 +106,62 @@ class Writer implements JournalWriter {
 
   append(event: object, options: { durable?: boolean } = {}): Promise<void> {
     if (this.closed) return Promise.reject(new FieldbookError('journal', `${this.path}: journal is closed`));
-    let line: string;
+    let line: Buffer;
     try {
-      line = `${JSON.stringify(event)}\n`; // fails before anything is written: the writer stays usable
+      line = Buffer.from(`${JSON.stringify(event)}\n`, 'utf8'); // fails before anything is written: the writer stays usable
     } catch (cause) {
       const reason = cause instanceof Error ? cause.message : String(cause);
       return Promise.reject(new FieldbookError('internal', `${this.path}: event is not serialisable (${reason})`, { cause }));
     }
-    const written = this.queue.then(() => this.write(line, options.durable ?? true));
-    this.queue = written.catch(() => undefined);
-    return written;
+    try {
+      this.write(line);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (options.durable === false) {
+      this.unsynced = true;
+      return Promise.resolve();
+    }
+    this.unsynced = false;
+    return this.track(this.sync());
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.queue;
+    await Promise.allSettled(this.syncing);
     if (this.unsynced && !this.failure) await this.handle.sync();
     await this.handle.close();
   }
 
-  private async write(line: string, durable: boolean): Promise<void> {
+  private write(line: Buffer): void {
     // After a failed write the file may end in half a line: refuse to glue more events onto it.
     if (this.failure) throw this.failure;
     try {
-      await this.handle.writeFile(line, 'utf8');
-      this.unsynced = !durable;
-      if (durable) await this.handle.sync();
+      for (let written = 0; written < line.length; ) written += writeSync(this.handle.fd, line, written);
     } catch (cause) {
-      const reason = cause instanceof Error ? cause.message : String(cause);
-      this.failure = new FieldbookError('journal', `${this.path}: cannot append to the journal (${reason})`, { cause });
-      throw this.failure;
+      throw this.fail(cause);
     }
+  }
+
+  private async sync(): Promise<void> {
+    try {
+      await this.handle.sync();
+    } catch (cause) {
+      throw this.fail(cause);
+    }
+  }
+
+  private fail(cause: unknown): FieldbookError {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    this.failure ??= new FieldbookError('journal', `${this.path}: cannot append to the journal (${reason})`, { cause });
+    return this.failure;
+  }
+
+  private track(sync: Promise<void>): Promise<void> {
+    this.syncing.add(sync);
+    void sync.catch(() => undefined).finally(() => this.syncing.delete(sync));
+    return sync;
   }
 }
 
