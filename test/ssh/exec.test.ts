@@ -64,6 +64,16 @@ describe('ssh exec', () => {
     expect(echoed).toBe('FROM STDIN\n');
   });
 
+  it('keeps the exit status of a command that ends before its channel is handed over (no stdin to wait for)', async () => {
+    // The exec reply, the exit status and the close can arrive in one TCP read: the status must not be lost.
+    const ssh = transport();
+    const target = { kind: 'host' as const, host: hostOf(lab) };
+    const run = () => ssh.exec({ target, command: { kind: 'argv', argv: ['true'] }, onStdout: () => undefined, onStderr: () => undefined });
+    const outcomes = [];
+    for (let round = 0; round < 40; round++) outcomes.push(...(await Promise.all([run(), run(), run()])).map((r) => r.outcome));
+    expect(outcomes.filter((o) => o.kind !== 'exited')).toEqual([]);
+  });
+
   it('streams stdout and stderr while the command runs', async () => {
     const ssh = transport();
     const seen: number[] = [];

@@ -38,7 +38,7 @@ export async function execOnHost(
     }
     const gate = context.become === 'sudo' ? new SudoGate() : undefined;
     const command = gate ? gate.command(invocation, context.sudoPassword !== undefined) : commandLine(invocation);
-    let channel: ClientChannel;
+    let channel: OpenChannel;
     try {
       channel = await openSession(connection, command, request.signal);
     } catch (error) {
@@ -75,7 +75,7 @@ export async function execOnHost(
  * open can briefly exceed its MaxSessions ("open failed") even below the limit: the command has not started,
  * so retry while our other channels on this connection are still finishing; give up quickly when none are.
  */
-async function openSession(connection: PooledConnection, command: string, signal?: AbortSignal): Promise<ClientChannel> {
+async function openSession(connection: PooledConnection, command: string, signal?: AbortSignal): Promise<OpenChannel> {
   const deadline = Date.now() + 30_000;
   for (let tries = 1; ; tries++) {
     try {
@@ -90,10 +90,26 @@ async function openSession(connection: PooledConnection, command: string, signal
   }
 }
 
-function openExec(connection: PooledConnection, command: string): Promise<ClientChannel> {
+/** An exec channel and how its command ended, once the server has said so. */
+interface OpenChannel {
+  channel: ClientChannel;
+  exit: ExecOutcome | undefined;
+}
+
+function openExec(connection: PooledConnection, command: string): Promise<OpenChannel> {
   return new Promise((resolve, reject) => {
     try {
-      connection.client.exec(command, (error, channel) => (error ? reject(error) : resolve(channel)));
+      connection.client.exec(command, (error, channel) => {
+        if (error) return reject(error);
+        // Listen at once: the exit status of a command that needs no stdin can come in the same read as this
+        // reply, and ssh2 emits it before a listener added after an await would exist (it would read "unknown").
+        const opened: OpenChannel = { channel, exit: undefined };
+        channel.on('exit', (code: number | null, signalName?: string) => {
+          if (typeof code === 'number') opened.exit = { kind: 'exited', exitCode: code };
+          else if (signalName) opened.exit = { kind: 'signalled', signal: signalName.startsWith('SIG') ? signalName : `SIG${signalName}` };
+        });
+        resolve(opened);
+      });
     } catch (error) {
       reject(error);
     }
@@ -102,7 +118,7 @@ function openExec(connection: PooledConnection, command: string): Promise<Client
 
 /** Streams output, writes the payload (after sudo is through), enforces timeout and cancel, reads the exit. */
 function drive(
-  channel: ClientChannel,
+  opened: OpenChannel,
   connection: PooledConnection,
   request: ExecRequest,
   context: ExecContext,
@@ -110,8 +126,8 @@ function drive(
   gate: SudoGate | undefined,
 ): Promise<ExecOutcome> {
   const { endpoint, killGraceMs } = context;
+  const { channel } = opened;
   return new Promise((resolve) => {
-    let exit: ExecOutcome | undefined;
     let ending: 'timeout' | 'cancelled' | undefined;
     let refusal: TransportError | undefined;
     let finished = false;
@@ -129,7 +145,7 @@ function drive(
         if (!refusal && passwordSent) context.forgetSudoPassword?.();
         return resolve(refused(refusal ?? sudoRefused(endpoint, gate.said(), context, passwordSent)));
       }
-      if (exit) return resolve(exit);
+      if (opened.exit) return resolve(opened.exit);
       const reason = connection.alive
         ? 'the channel closed without an exit status'
         : `the connection to ${endpoint.name} was lost (${connection.lostReason ?? 'closed'})`;
@@ -165,10 +181,6 @@ function drive(
         refusal = sshError(endpoint, 'exec', 'sudo rejected the password', `check the sudo password for ${endpoint.user}`);
         channel.close();
       }
-    });
-    channel.on('exit', (code: number | null, signalName?: string) => {
-      if (typeof code === 'number') exit = { kind: 'exited', exitCode: code };
-      else if (signalName) exit = { kind: 'signalled', signal: signalName.startsWith('SIG') ? signalName : `SIG${signalName}` };
     });
     channel.on('close', finish);
     channel.on('error', () => undefined);
