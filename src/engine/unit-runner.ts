@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { FieldbookError, TransportError } from '../errors.js';
 import { unitLabel, type UnitKey } from '../journal/events.js';
 import { logPath } from '../journal/run-dir.js';
@@ -13,6 +12,7 @@ import type { Command, DetachRequest, ExecOutcome, OutputOffsets } from '../tran
 import { CaptureBuffer, captureOutputs } from './capture.js';
 import type { EngineContext } from './context.js';
 import { stepViews } from './outputs.js';
+import { UnitLog } from './unit-log.js';
 
 /** How one attempt ended, as the engine judges it. */
 export type UnitResult = { outcome: 'succeeded' } | { outcome: 'failed'; reason: string } | { outcome: 'unknown'; reason: string };
@@ -77,17 +77,13 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
     await ctx.record({ type: 'unit-started', unit, attempt, command: '(not rendered)' });
     return finish(ctx, unit, attempt, { outcome: 'failed', reason }, 0);
   }
-  // The log is created while the journal's fsync is under way: only the command must wait for that fsync.
-  const started = ctx.record({ type: 'unit-started', unit, attempt, command: display });
-  const log = openLog(ctx, step, target, unit, attempt, display);
-  try {
-    await started;
-  } catch (error) {
-    closeSync(log.fd);
-    throw error;
-  }
+  await ctx.record({ type: 'unit-started', unit, attempt, command: display });
   ctx.emit({ type: 'unit-started', unit, attempt, command: display });
 
+  const log = new UnitLog(logPath(ctx.paths, step.id, target.name), `# ${new Date().toISOString()} ${unitLabel(unit)} attempt ${attempt}\n# ${display.split('\n').join('\n# ')}\n`);
+  const detach = step.detach && target.transport.kind === 'host';
+  // A detached unit saves its output offsets once a chunk is in the file: the file must exist before any output.
+  if (detach) await log.ready();
   const streams = { stdout: ctx.masker.stream(), stderr: ctx.masker.stream() };
   const captured = { stdout: new CaptureBuffer(), stderr: new CaptureBuffer() };
   const wants = new Set(Object.values(step.spec.capture).map((c) => c.from));
@@ -104,7 +100,7 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
     const result = await ctx.transports.exec({
       target: target.transport,
       command,
-      ...(step.detach && target.transport.kind === 'host' ? { detach: detachRequest(ctx, step, target, unit, attempt) } : {}),
+      ...(detach ? { detach: detachRequest(ctx, step, target, unit, attempt) } : {}),
       ...(step.timeoutMs !== undefined ? { timeoutMs: step.timeoutMs } : {}),
       signal: ctx.signal,
       onStdout: (chunk) => forward('stdout', streams.stdout.push(chunk)),
@@ -129,13 +125,26 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
     const overflow = (['stdout', 'stderr'] as const).find((s) => captured[s].overflowed);
     const result = overflow ? { error: `${overflow} is too large to capture` } : captureOutputs(step.spec.capture, { stdout: captured.stdout.text(), stderr: captured.stderr.text() });
     if ('error' in result) {
-      closeLog(log, `# ${result.error}\n`);
-      return finish(ctx, unit, attempt, { outcome: 'failed', reason: result.error }, durationMs, exitCodeOf(outcome));
+      return finishWithLog(ctx, log, `# ${result.error}\n`, () => finish(ctx, unit, attempt, { outcome: 'failed', reason: result.error }, durationMs, exitCodeOf(outcome)));
     }
     outputs = result.outputs;
   }
-  closeLog(log, `# ${judged.outcome}${judged.outcome === 'succeeded' ? '' : `: ${judged.reason}`} after ${(durationMs / 1000).toFixed(1)}s\n`);
-  return finish(ctx, unit, attempt, judged, durationMs, exitCodeOf(outcome), outputs);
+  const footer = `# ${judged.outcome}${judged.outcome === 'succeeded' ? '' : `: ${judged.reason}`} after ${(durationMs / 1000).toFixed(1)}s\n`;
+  return finishWithLog(ctx, log, footer, () => finish(ctx, unit, attempt, judged, durationMs, exitCodeOf(outcome), outputs));
+}
+
+/**
+ * Close the log, then journal the outcome: when the log could not be written (disk full, permissions), the
+ * outcome is still journaled (the command did run) before the error stops the run.
+ */
+async function finishWithLog(ctx: EngineContext, log: UnitLog, footer: string, record: () => Promise<UnitResult>): Promise<UnitResult> {
+  const failure = await log.close(footer).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  const result = await record();
+  if (failure !== undefined) throw new FieldbookError('journal', `cannot write the step's log: ${ctx.masker.mask(failure instanceof Error ? failure.message : String(failure))}`, { cause: failure });
+  return result;
 }
 
 async function finish(ctx: EngineContext, unit: UnitKey, attempt: number, result: UnitResult, durationMs: number, exitCode?: number, outputs?: Record<string, unknown>): Promise<UnitResult> {
@@ -201,26 +210,4 @@ export function judge(step: PlannedStep, outcome: ExecOutcome): UnitResult {
 
 function exitCodeOf(outcome: ExecOutcome): number | undefined {
   return outcome.kind === 'exited' ? outcome.exitCode : undefined;
-}
-
-/**
- * A unit's log, written synchronously: output arrives as fast as the host sends it, and an async stream would
- * buffer whatever the disk has not taken yet (tens of MB for a chatty step). Page-cache writes are cheap.
- */
-interface Log {
-  write(text: string): void;
-}
-
-function openLog(ctx: EngineContext, step: PlannedStep, target: PlannedTarget, unit: UnitKey, attempt: number, display: string): Log & { fd: number } {
-  const path = logPath(ctx.paths, step.id, target.name);
-  mkdirSync(dirname(path), { recursive: true });
-  const fd = openSync(path, 'a');
-  const log = { fd, write: (text: string) => void writeSync(fd, text) };
-  log.write(`# ${new Date().toISOString()} ${unitLabel(unit)} attempt ${attempt}\n# ${display.split('\n').join('\n# ')}\n`);
-  return log;
-}
-
-function closeLog(log: Log & { fd: number }, footer: string): void {
-  log.write(footer);
-  closeSync(log.fd);
 }

@@ -1,7 +1,7 @@
-import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, open, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { FieldbookError } from '../errors.js';
 import { fsyncDir, openJournal, readJournal } from './journal-file.js';
 
@@ -46,12 +46,31 @@ describe('openJournal / append', () => {
   it('serialises concurrent appends: every event on its own line, in call order', async () => {
     const { path } = await tempJournal();
     const writer = await writerFor(path);
-    // Node writes a large line in several write() calls (512 KiB each): without the queue they interleave.
+    // A large line may take several write() calls: each line is written whole before the next starts.
     const big = 'x'.repeat(600_000);
     await Promise.all(Array.from({ length: 60 }, (_, n) => writer.append({ n, pad: n % 3 === 0 ? big : '' })));
     const { events, tornTail } = await readJournal(path);
     expect(tornTail).toBeUndefined();
     expect(events.map((event) => (event as { n: number }).n)).toEqual(Array.from({ length: 60 }, (_, n) => n));
+  });
+
+  it('shares one fsync among durable appends of the same turn, and syncs again for a later one', async () => {
+    const { path } = await tempJournal();
+    const writer = await writerFor(path);
+    const syncs: number[] = [];
+    const probe = await open(path, 'r');
+    await probe.close();
+    const sync = vi.spyOn(Object.getPrototypeOf(probe) as FileHandle, 'sync');
+    sync.mockImplementation(async function (this: FileHandle) {
+      syncs.push((await readJournal(path)).events.length);
+    });
+    onTestFinished(() => sync.mockRestore());
+    const first = [writer.append({ n: 1 }), writer.append({ n: 2 }, { durable: false }), writer.append({ n: 3 })];
+    expect(first[0]).toBe(first[2]);
+    await Promise.all(first);
+    await writer.append({ n: 4 });
+    // Each fsync saw every line written before it: 3 lines for the first three appends, 4 for the last.
+    expect(syncs).toEqual([3, 4]);
   });
 
   it('rejects an event that cannot be serialised without breaking the writer', async () => {

@@ -97,6 +97,8 @@ class Writer implements JournalWriter {
   private closed = false;
   private unsynced = false;
   private syncing = new Set<Promise<void>>();
+  /** The fsync not started yet, which durable lines written meanwhile share. */
+  private nextSync: Promise<void> | undefined;
 
   constructor(
     private readonly path: string,
@@ -123,7 +125,8 @@ class Writer implements JournalWriter {
       return Promise.resolve();
     }
     this.unsynced = false;
-    return this.track(this.sync());
+    this.nextSync ??= this.track(this.groupSync());
+    return this.nextSync;
   }
 
   async close(): Promise<void> {
@@ -144,7 +147,14 @@ class Writer implements JournalWriter {
     }
   }
 
-  private async sync(): Promise<void> {
+  /**
+   * One fsync for every durable line written in the same turn of the event loop (the units of a step fanned
+   * out over hosts start together): it starts after the current synchronous work, and lines written after it
+   * has started wait for the next one.
+   */
+  private async groupSync(): Promise<void> {
+    await Promise.resolve();
+    this.nextSync = undefined;
     try {
       await this.handle.sync();
     } catch (cause) {
