@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
+import { fileCreationNote } from './fs-probe.mjs';
 
 const STEPS = Number(process.argv[2] ?? 200);
 const REPEATS = Number(process.argv[3] ?? 3);
@@ -18,6 +19,7 @@ const steps = Array.from({ length: STEPS }, (_, i) => `  - id: s${i}\n    run: "
 writeFileSync(join(dir, 'runbook.yaml'), `apiVersion: fieldbook/v1\nkind: Runbook\nmetadata: { name: bench, title: Bench }\nsteps:\n${steps}`);
 writeFileSync(join(dir, 'site.yaml'), 'apiVersion: fieldbook/v1\nkind: Site\nmetadata: { name: bench }\n');
 const env = { ...process.env, FIELDBOOK_HOME: join(dir, 'home') };
+const fsNote = fileCreationNote(join(dir, 'probe'));
 
 const time = (fn) => {
   const start = performance.now();
@@ -56,7 +58,7 @@ const run = median(runs);
 const engine = median(engines);
 const loop = median(loops);
 const overhead = (engine - loop) / STEPS;
-console.log(`steps: ${STEPS}, repeats: ${REPEATS} (medians); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(`steps: ${STEPS}, repeats: ${REPEATS} (medians); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${fsNote}`);
 console.log(`fieldbook run, whole process         ${run.toFixed(0)} ms  (start-up, plan, locks and exit included)`);
 console.log(`engine: run-started to run-finished  ${engine.toFixed(0)} ms`);
 console.log(`plain Node loop, same commands       ${loop.toFixed(0)} ms  (baseline)`);

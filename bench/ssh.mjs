@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileCreationNote } from './fs-probe.mjs';
 
 const REPO = resolve(import.meta.dirname, '..');
 const CLI = join(REPO, 'bin', 'fieldbook.js');
@@ -50,6 +51,7 @@ try {
   const { startSshd } = await loadHarness();
   for (let i = 0; i < HOSTS; i++) labs.push(await startSshd());
   writeFiles();
+  const fsNote = fileCreationNote(join(dir, 'probe'));
   const loadBefore = loadavg();
 
   const steps = { fieldbook: [], fieldbookWork: [], floor: [], floorWork: [], ansible: [], startup: [] };
@@ -78,7 +80,7 @@ try {
       stream[`${ui}Rss`].push(run.rssKb);
     }
   }
-  report({ steps, stream, loadBefore, loadAfter: loadavg() });
+  report({ steps, stream, loadBefore, loadAfter: loadavg(), fsNote });
 } catch (error) {
   console.error(`bench/ssh.mjs: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
@@ -204,7 +206,9 @@ async function fieldbookRun(runbook, runId, ui) {
     const size = statSync(join(runDir, 'logs', 'stream', 'n1.log')).size;
     if (size < options.streamBytes || size > options.streamBytes + 4096) throw new Error(`fieldbook's log holds ${size} bytes, expected ${options.streamBytes} of output`);
   }
-  rmSync(runDir, { recursive: true, force: true });
+  // Deleting the small run directories now would slow the next runs' file creation (see fs-probe.mjs): they go
+  // with the temp dir at the end. A stream's 1 GiB log goes at once (one inode, and the disk space).
+  if (runbook === 'stream.yaml') rmSync(runDir, { recursive: true, force: true });
   return { ms, workMs, rssKb };
 }
 
@@ -267,7 +271,7 @@ function median(xs) {
   return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 }
 
-function report({ steps, stream, loadBefore, loadAfter }) {
+function report({ steps, stream, loadBefore, loadAfter, fsNote }) {
   const m = Object.fromEntries([...Object.entries(steps), ...Object.entries(stream).map(([k, v]) => [`s_${k}`, v])].map(([k, v]) => [k, v.length ? median(v) : undefined]));
   const mib = options.streamBytes / 1024 ** 2;
   const rate = (ms) => mib / (ms / 1000);
@@ -292,7 +296,7 @@ function report({ steps, stream, loadBefore, loadAfter }) {
   console.log(
     [
       `SSH benchmark: ${HOSTS} sshd on ${labs.map((l) => `${l.host}:${l.port}`).join(', ')} (${sshVersion}), node ${process.version}, ${execFileSync('nproc', { encoding: 'utf8' }).trim()} cores`,
-      `load average before ${loadBefore.map((x) => x.toFixed(2)).join(' ')}, after ${loadAfter.map((x) => x.toFixed(2)).join(' ')}`,
+      `load average before ${loadBefore.map((x) => x.toFixed(2)).join(' ')}, after ${loadAfter.map((x) => x.toFixed(2)).join(' ')}; ${fsNote}`,
       `whole processes (spawn to exit); in brackets the work alone (see the header of bench/ssh.mjs); medians of ${options.repeats} (steps) and ${options.streamRepeats} (stream)`,
       '',
       row(['', 'fieldbook', 'ssh2 floor', 'ansible']),

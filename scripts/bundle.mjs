@@ -27,6 +27,19 @@ const embedPlugin = {
   },
 };
 
+/**
+ * Leave out what a run never loads, so there is less to parse at every start: zod's translated error messages
+ * (fieldbook words its own; English stays, imported on its own by zod), and ink's devtools (only with DEV=true).
+ */
+const unusedPlugin = {
+  name: 'leave-out-unused',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (/[\\/]zod[\\/]/.test(args.importer) ? { path: args.path, namespace: 'unused' } : undefined));
+    b.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) => (/[\\/]ink[\\/]/.test(args.importer) ? { path: args.path, namespace: 'unused' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'unused' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+};
+
 await build({
   entryPoints: [join(root, 'src/cli/entry.ts')],
   outfile: out,
@@ -52,7 +65,7 @@ await build({
       "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
     ].join('\n'),
   },
-  plugins: [embedPlugin],
+  plugins: [embedPlugin, unusedPlugin],
   logLevel: 'warning',
 });
 

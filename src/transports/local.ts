@@ -1,10 +1,20 @@
-import { execa } from 'execa';
+import type * as Execa from 'execa';
 import { TransportError } from '../errors.js';
 import { buildPayload } from './payload.js';
 import type { ExecOutcome, ExecRequest, ExecResult, Transport } from './types.js';
 
 /** Grace between SIGTERM and SIGKILL when a step is cancelled or times out. */
 const KILL_GRACE_MS = 3_000;
+
+/**
+ * execa (about a hundred modules: 60 ms to load unbundled) is loaded on the first local command, so a run of
+ * SSH steps never pays for it; ssh2 is loaded the same way.
+ */
+let execaModule: Promise<typeof Execa> | undefined;
+
+export function loadExeca(): Promise<typeof Execa> {
+  return (execaModule ??= import('execa'));
+}
 
 /** Runs commands on the operator's machine with execa; output is streamed, never buffered whole. */
 export function createLocalTransport(): Transport {
@@ -31,6 +41,7 @@ function argvAndInput(request: ExecRequest): { file: string; args: string[]; inp
 }
 
 async function runLocal(request: ExecRequest): Promise<ExecResult> {
+  const { execa } = await loadExeca();
   const started = performance.now();
   const { file, args, input } = argvAndInput(request);
   const child = execa(file, args, {

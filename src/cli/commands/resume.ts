@@ -7,6 +7,7 @@ import { defaultRunsDir, findRun, sha256, type RunPaths } from '../../journal/ru
 import { replay, type RunState } from '../../journal/state.js';
 import { describeChanges } from '../../plan/diff.js';
 import { buildPlan } from '../../plan/plan.js';
+import { preloadTransports } from '../../transports/preload.js';
 import type { ResolvedParam } from '../../plan/params.js';
 import { parseText } from '../../schema/load.js';
 import type { Runbook } from '../../schema/runbook.js';
@@ -52,6 +53,7 @@ export const resumeCommand: CommandSpec<typeof RUN_OPTIONS> = {
     const interactive = io.stdin.isTTY === true && ui !== 'json';
     const params = await resumeParams(files.runbook, state, io.env, interactive ? createPrompter(io.stdin, io.stdout) : undefined, mode === 'dry-run');
     const plan = buildPlan(files.runbook, files.site, params);
+    if (mode !== 'dry-run') preloadTransports(plan);
     const presets = presetsOf(values, plan.steps.map((s) => s.id));
     const locks = await takeLocks(paths, runsDir, files.site.metadata.name, `fieldbook resume ${paths.id}`, mode !== 'dry-run');
     const notices = [...files.notices];

@@ -4,6 +4,7 @@ import { JOURNAL_VERSION, type JournalEvent } from '../../journal/events.js';
 import { createRunDir, defaultRunsDir, newRunId, sha256 } from '../../journal/run-dir.js';
 import { replay } from '../../journal/state.js';
 import { buildPlan } from '../../plan/plan.js';
+import { preloadTransports } from '../../transports/preload.js';
 import type { CommandSpec } from '../command.js';
 import { collectParams, loadInputs } from '../inputs.js';
 import { fieldbookVersion as version, SHIPPED_PREFIX } from '../../shipped/index.js';
@@ -62,6 +63,7 @@ export const runCommand: CommandSpec<typeof options> = {
       params = (await collectParams(runbook.value, site.value, values, io.env, io.cwd, { ...asked, ...secrets }, like?.values)).params;
     }
     const plan = buildPlan(runbook.value, site.value, params);
+    if (mode !== 'dry-run') preloadTransports(plan);
     const skipped = selectSteps(plan, values);
 
     const id = values['run-id'] ?? newRunId(runbook.value.metadata.name, new Date());
