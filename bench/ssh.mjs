@@ -6,9 +6,10 @@
 //   2. A 1 GiB output stream through one step: fieldbook's throughput against the floor's (target ≥ 70 %), and
 //      the fieldbook process's peak RSS (target < 200 MB).
 // fieldbook runs as an operator runs it, `node bin/fieldbook.js run` of a generated runbook and site (not the
-// engine called in-process): the figures then include everything a real run pays for (startup, loading and
-// checking the files, the journal's fsyncs, the logs, masking, the UI). Every contender is a whole process, timed
-// from spawn to exit. A second figure isolates the work: for fieldbook the journal's run-started → run-finished
+// engine called in-process), and for the steps also as the single file shipped to offline sites
+// (`node dist/fieldbook.mjs run`, built by this script; its start-up is shorter). Either way the figures include
+// everything a real run pays for (startup, loading and checking the files, the journal's fsyncs, the logs,
+// masking, the UI). Every contender is a whole process, timed from spawn to exit. A second figure isolates the work: for fieldbook the journal's run-started → run-finished
 // (steps) or the unit's own duration (stream); for the floor its time from the first connect to the last exit.
 // Needs root (the lab creates its test users), openssh-server, sudo, /usr/bin/time and Debian's ansible
 // (`apt-get install -y ansible`, or pass --skip-ansible).
@@ -23,6 +24,8 @@ import { fileCreationNote } from './fs-probe.mjs';
 
 const REPO = resolve(import.meta.dirname, '..');
 const CLI = join(REPO, 'bin', 'fieldbook.js');
+/** The single file shipped for offline sites (docs/install.md): what a field engineer runs on a customer site. */
+const BUNDLE = join(REPO, 'dist', 'fieldbook.mjs');
 const STEPS = 20;
 const HOSTS = 3;
 /** 100-byte lines: output that looks like a log or a file listing. */
@@ -54,7 +57,7 @@ try {
   const fsNote = fileCreationNote(join(dir, 'probe'));
   const loadBefore = loadavg();
 
-  const steps = { fieldbook: [], fieldbookWork: [], floor: [], floorWork: [], ansible: [], startup: [] };
+  const steps = { fieldbook: [], fieldbookWork: [], bundle: [], bundleWork: [], floor: [], floorWork: [], ansible: [], startup: [] };
   for (let r = 0; r < options.repeats; r++) {
     // Interleaved, so a change in the machine's load hits every contender alike.
     const plain = await floorRun('steps');
@@ -63,6 +66,9 @@ try {
     const run = await fieldbookRun('steps.yaml', `steps-${r}`, 'plain');
     steps.fieldbook.push(run.ms);
     steps.fieldbookWork.push(run.workMs);
+    const single = await fieldbookRun('steps.yaml', `steps-bundle-${r}`, 'plain', BUNDLE);
+    steps.bundle.push(single.ms);
+    steps.bundleWork.push(single.workMs);
     if (!options.skipAnsible) steps.ansible.push(await ansibleRun(r));
     steps.startup.push((await timed(process.execPath, [CLI, 'validate', 'steps.yaml', '--site', 'site.yaml'])).ms);
   }
@@ -110,6 +116,8 @@ function parseArgs(args) {
 function preflight() {
   if (process.getuid?.() !== 0) throw new Error('run as root: the SSH lab creates its test users and starts sshd');
   if (!existsSync(join(REPO, 'dist', 'cli', 'entry.js'))) throw new Error('dist/ is missing: npm run build first');
+  // The single file is built from the sources now, so it is never older than them.
+  execFileSync(process.execPath, [join(REPO, 'scripts', 'bundle.mjs')], { stdio: 'ignore' });
   if (!existsSync('/usr/bin/time')) throw new Error('/usr/bin/time is missing (peak RSS): apt-get install -y time');
   if (!options.skipAnsible && spawnSync('sh', ['-c', 'command -v ansible-playbook']).status !== 0) {
     throw new Error('ansible-playbook not found: apt-get install -y ansible (or pass --skip-ansible)');
@@ -190,10 +198,10 @@ function streamCommand() {
 }
 
 /** `fieldbook run` under /usr/bin/time (peak RSS); the UI's output goes to /dev/null. */
-async function fieldbookRun(runbook, runId, ui) {
+async function fieldbookRun(runbook, runId, ui, program = CLI) {
   const env = { PATH: process.env.PATH, HOME: dir, FIELDBOOK_HOME: join(dir, 'fb-home'), LANG: 'C.UTF-8' };
   const prof = options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProf] : [];
-  const args = [...prof, CLI, 'run', runbook, '--site', 'site.yaml', '--ui', ui, '--run-id', runId];
+  const args = [...prof, program, 'run', runbook, '--site', 'site.yaml', '--ui', ui, '--run-id', runId];
   const { ms, rssKb } = await timed(process.execPath, args, { env, rss: true });
   const runDir = join(dir, 'fb-home', 'runs', runId);
   const events = readFileSync(join(runDir, 'journal.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
@@ -286,6 +294,8 @@ function report({ steps, stream, loadBefore, loadAfter, fsNote }) {
 
   const stepsRatio = m.fieldbook / m.floor;
   const workRatio = m.fieldbookWork / m.floorWork;
+  const bundleRatio = m.bundle / m.floor;
+  const bundleWorkRatio = m.bundleWork / m.floorWork;
   const ansibleRatio = m.ansible === undefined ? undefined : m.ansible / m.fieldbook;
   const plainShare = rate(m.s_plain) / rate(m.s_floor);
   const jsonShare = rate(m.s_json) / rate(m.s_floor);
@@ -302,12 +312,14 @@ function report({ steps, stream, loadBefore, loadAfter, fsNote }) {
       row(['', 'fieldbook', 'ssh2 floor', 'ansible']),
       row(['---', '---', '---', '---']),
       row([`${STEPS} trivial steps × ${HOSTS} hosts (--ui plain)`, `${ms(m.fieldbook)} (${ms(m.fieldbookWork)})`, `${ms(m.floor)} (${ms(m.floorWork)})`, ms(m.ansible)]),
+      row(['  the same, single file (dist/fieldbook.mjs)', `${ms(m.bundle)} (${ms(m.bundleWork)})`, '', '']),
       row(['  fieldbook startup: validate of the same files', ms(m.startup), '', '']),
       row([`${size} output stream, one step, --ui plain`, rateCell(m.s_plain, m.s_plainWork), rateCell(m.s_floor, m.s_floorWork), '']),
       row([`${size} output stream, one step, --ui json`, rateCell(m.s_json, m.s_jsonWork), '', '']),
       row(['  peak RSS during the stream (plain / json)', `${rssPlain.toFixed(0)} / ${rssJson.toFixed(0)} MB`, `${peak(stream.floorRss).toFixed(0)} MB`, '']),
       '',
       `steps, fieldbook / floor:       ${stepsRatio.toFixed(2)}× whole, ${workRatio.toFixed(2)}× work   (target ≤ 1.20)  ${verdict(stepsRatio <= 1.2)} whole, ${verdict(workRatio <= 1.2)} work`,
+      `  single file / floor:          ${bundleRatio.toFixed(2)}× whole, ${bundleWorkRatio.toFixed(2)}× work   (target ≤ 1.20)  ${verdict(bundleRatio <= 1.2)} whole, ${verdict(bundleWorkRatio <= 1.2)} work`,
       ansibleRatio === undefined ? 'steps, ansible / fieldbook:     skipped' : `steps, ansible / fieldbook:     ${ansibleRatio.toFixed(1)}×                    (target ≥ 8)     ${verdict(ansibleRatio >= 8)}`,
       `stream, fieldbook / floor:      plain ${pct(plainShare)} whole, ${pct(plainWorkShare)} work; json ${pct(jsonShare)} whole, ${pct(jsonWorkShare)} work   (target ≥ 70 %)  ${verdict(plainShare >= 0.7)} plain, ${verdict(jsonShare >= 0.7)} json`,
       `stream, fieldbook peak RSS:     ${rssPlain.toFixed(0)} MB plain, ${rssJson.toFixed(0)} MB json   (target < 200 MB)  ${verdict(rssPlain < 200)} plain, ${verdict(rssJson < 200)} json`,

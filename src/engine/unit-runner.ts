@@ -12,6 +12,7 @@ import type { Command, DetachRequest, ExecOutcome, OutputOffsets } from '../tran
 import { CaptureBuffer, captureOutputs } from './capture.js';
 import type { EngineContext } from './context.js';
 import { stepViews } from './outputs.js';
+import { OutputBatch, type OutputStream } from './output-batch.js';
 import { UnitLog } from './unit-log.js';
 
 /** How one attempt ended, as the engine judges it. */
@@ -87,12 +88,15 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
   const streams = { stdout: ctx.masker.stream(), stderr: ctx.masker.stream() };
   const captured = { stdout: new CaptureBuffer(), stderr: new CaptureBuffer() };
   const wants = new Set(Object.values(step.spec.capture).map((c) => c.from));
-  const forward = (stream: 'stdout' | 'stderr', text: string) => {
+  const forward = (stream: OutputStream, text: string) => {
     if (text === '') return;
     log.write(text);
     if (wants.has(stream)) captured[stream].push(text);
     ctx.emit({ type: 'output', unit, stream, text });
   };
+  // A detached unit saves its offsets right after each chunk is handed on: its chunks go to the log at once.
+  const batch = detach ? undefined : new OutputBatch(forward);
+  const receive = (stream: OutputStream, text: string) => (batch ? batch.push(stream, text) : forward(stream, text));
 
   let outcome: ExecOutcome;
   let durationMs = 0;
@@ -103,8 +107,8 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
       ...(detach ? { detach: detachRequest(ctx, step, target, unit, attempt) } : {}),
       ...(step.timeoutMs !== undefined ? { timeoutMs: step.timeoutMs } : {}),
       signal: ctx.signal,
-      onStdout: (chunk) => forward('stdout', streams.stdout.push(chunk)),
-      onStderr: (chunk) => forward('stderr', streams.stderr.push(chunk)),
+      onStdout: (chunk) => receive('stdout', streams.stdout.push(chunk)),
+      onStderr: (chunk) => receive('stderr', streams.stderr.push(chunk)),
     });
     outcome = result.outcome;
     durationMs = Math.round(result.durationMs);
@@ -116,6 +120,7 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
     const beforeStart = error instanceof TransportError && error.details.phase !== undefined && error.details.phase !== 'exec';
     outcome = beforeStart ? { kind: 'refused', reason } : { kind: 'unknown', reason };
   }
+  batch?.drain();
   forward('stdout', streams.stdout.flush());
   forward('stderr', streams.stderr.flush());
 

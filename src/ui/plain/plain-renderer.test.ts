@@ -13,6 +13,15 @@ describe('plain renderer output lines', () => {
     expect(writes).toEqual(['  dump@cp1 | one\n', '  dump@cp1 | two\n  dump@cp1 | three\n', '  dump@cp1 | fo\n']);
   });
 
+  it('keeps empty lines and a chunk that is only a newline', () => {
+    const writes: string[] = [];
+    const renderer = createPlainRenderer((text) => writes.push(text));
+    renderer.render({ type: 'output', unit, stream: 'stdout', text: 'a\n\nb\n' });
+    renderer.render({ type: 'output', unit, stream: 'stdout', text: '\n' });
+    renderer.flush();
+    expect(writes).toEqual(['  dump@cp1 | a\n  dump@cp1 | \n  dump@cp1 | b\n', '  dump@cp1 | \n']);
+  });
+
   it('cuts a line that never ends, so output without newlines stays bounded and linear', () => {
     const writes: string[] = [];
     const renderer = createPlainRenderer((text) => writes.push(text));

@@ -49,12 +49,17 @@ export function createPlainRenderer(write: (text: string) => void): { render(eve
       case 'output': {
         // Whole lines, prefixed, in one write per event. A line that never ends is cut at MAX_LINE, so output
         // without newlines cannot grow the pending text (or the cost of scanning it) without bound.
+        // The prefix goes in with one replaceAll over the chunk's whole lines (splitting it into an array of
+        // lines cost twice as much for a chatty step).
         const key = unitLabel(event.unit);
-        const lines = ((partial.get(key) ?? '') + event.text).split('\n');
-        let rest = lines.pop() ?? '';
-        for (; rest.length > MAX_LINE; rest = rest.slice(MAX_LINE)) lines.push(rest.slice(0, MAX_LINE));
+        const prefix = `  ${key} | `;
+        const text = (partial.get(key) ?? '') + event.text;
+        const end = text.lastIndexOf('\n') + 1;
+        let out = end > 0 ? `${prefix}${text.slice(0, end - 1).replaceAll('\n', `\n${prefix}`)}\n` : '';
+        let rest = text.slice(end);
+        for (; rest.length > MAX_LINE; rest = rest.slice(MAX_LINE)) out += `${prefix}${rest.slice(0, MAX_LINE)}\n`;
         partial.set(key, rest);
-        if (lines.length > 0) write(lines.map((line) => `  ${key} | ${line}\n`).join(''));
+        if (out !== '') write(out);
         return;
       }
       case 'unit-finished': {
