@@ -4,6 +4,7 @@ import { createJsonRenderer } from './json-renderer.js';
 import { createPlainRenderer } from './plain-renderer.js';
 import { promptOperator } from './prompt-operator.js';
 import { createPrompter } from './prompts.js';
+import { stdoutWriter } from './stdout-writer.js';
 
 export interface PlainUiOptions {
   stdin: NodeJS.ReadableStream;
@@ -13,21 +14,9 @@ export interface PlainUiOptions {
   interactive: boolean;
 }
 
-/**
- * A reader that went away (`| head`, a killed `tee`) must not crash the run half way through a step: the run
- * goes on, journaled and logged, and only the lines to stdout are lost.
- */
-function ignoreClosedReader(stdout: NodeJS.WritableStream): void {
-  // Left in place after the run: the error of the last write arrives after it ended.
-  stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-  });
-}
-
 /** One line per state change (CI logs, `tee`), with line prompts on a terminal. */
 export function createPlainUi(options: PlainUiOptions): RunUi {
-  ignoreClosedReader(options.stdout);
-  const write = (text: string) => options.stdout.write(text);
+  const write = stdoutWriter(options.stdout);
   const renderer = createPlainRenderer(write);
   const prompter = options.interactive ? createPrompter(options.stdin, options.stdout) : undefined;
   const operator: Operator | undefined = prompter ? promptOperator(prompter, write) : undefined;
@@ -43,8 +32,7 @@ export function createPlainUi(options: PlainUiOptions): RunUi {
 
 /** One JSON event per line (docs/json-events.md); never asks. */
 export function createJsonUi(options: Pick<PlainUiOptions, 'stdout' | 'stderr'>): RunUi {
-  ignoreClosedReader(options.stdout);
-  const renderer = createJsonRenderer((text) => options.stdout.write(text));
+  const renderer = createJsonRenderer(stdoutWriter(options.stdout));
   return {
     render: (event) => renderer.render(event),
     operator: undefined,
