@@ -5,6 +5,18 @@ import { promisify } from 'node:util';
 
 const openFd = promisify(open);
 
+const making = new Map<string, Promise<unknown>>();
+
+/** `mkdir -p`, once for the units that ask for the same directory together (a step's hosts start at once). */
+function makeDir(dir: string): Promise<unknown> {
+  let made = making.get(dir);
+  if (!made) {
+    made = mkdir(dir, { recursive: true }).finally(() => making.delete(dir));
+    making.set(dir, made);
+  }
+  return made;
+}
+
 /**
  * One unit attempt's log file (`logs/<step>/<host>.log`), appended to.
  *
@@ -46,7 +58,7 @@ export class UnitLog {
 
   private async open(path: string): Promise<void> {
     try {
-      await mkdir(dirname(path), { recursive: true });
+      await makeDir(dirname(path));
       const fd = await openFd(path, 'a');
       writeSync(fd, this.early.join(''));
       this.fd = fd;
