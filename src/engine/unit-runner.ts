@@ -33,13 +33,18 @@ export function unitScope(ctx: EngineContext, step: PlannedStep, target: Planned
 }
 
 const REFERENCED = new WeakMap<PlannedStep, PlannedStep[]>();
+const BY_ID = new WeakMap<EngineContext['plan'], Map<string, PlannedStep>>();
 
-/** The earlier steps a step's expressions name: only their views are built (found once per step, not per unit). */
+/**
+ * The earlier steps a step's expressions name: only their views are built (found once per step, not per unit,
+ * and by id: a scan of every step for every step made a long runbook quadratic).
+ */
 function referenced(ctx: EngineContext, step: PlannedStep): PlannedStep[] {
   let steps = REFERENCED.get(step);
   if (!steps) {
-    const ids = new Set(referencedSteps(step.spec, step.index));
-    steps = ctx.plan.steps.filter((s) => ids.has(s.id));
+    let byId = BY_ID.get(ctx.plan);
+    if (!byId) BY_ID.set(ctx.plan, (byId = new Map(ctx.plan.steps.map((s) => [s.id, s]))));
+    steps = [...new Set(referencedSteps(step.spec, step.index))].map((id) => byId.get(id)).filter((s): s is PlannedStep => s !== undefined);
     REFERENCED.set(step, steps);
   }
   return steps;
