@@ -13,7 +13,12 @@ const KILL_GRACE_MS = 3_000;
 let execaModule: Promise<typeof Execa> | undefined;
 
 export function loadExeca(): Promise<typeof Execa> {
-  return (execaModule ??= import('execa'));
+  execaModule ??= import('execa').catch((cause: unknown) => {
+    execaModule = undefined;
+    // Nothing ran: a refusal (phase `start`), not an unknown outcome.
+    throw new TransportError(`cannot load execa to run local commands: ${cause instanceof Error ? cause.message : String(cause)}`, { phase: 'start', hint: 'reinstall fieldbook (npm ci)' });
+  });
+  return execaModule;
 }
 
 /** Runs commands on the operator's machine with execa; output is streamed, never buffered whole. */

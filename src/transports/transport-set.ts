@@ -26,7 +26,11 @@ export function createTransportSet(options: TransportSetOptions): TransportSet {
         const { host } = request.target;
         throw new TransportError(`cannot reach host ${host.name} (${host.address}): no SSH transport in this build`, { host: host.name, address: host.address, phase: 'connect' });
       }
-      ssh ??= options.ssh();
+      ssh ??= options.ssh().catch((cause: unknown) => {
+        ssh = undefined;
+        // Nothing ran: a refusal (phase `start`), not an unknown outcome.
+        throw new TransportError(`cannot load the SSH transport: ${cause instanceof Error ? cause.message : String(cause)}`, { phase: 'start', hint: 'reinstall fieldbook (npm ci)' });
+      });
       const transport = await ssh;
       return request.detach && request.command.kind === 'script' ? transport.execDetached(request, request.detach) : transport.exec(request);
     },
