@@ -1,7 +1,7 @@
 // How long this file system takes to create a directory and a file, as a run does for every step's log.
-// ext4 skips inodes freed in the last minute or so when it allocates new ones, and after mass deletions (a test
-// suite, an earlier benchmark cleaning up) that scan makes each create about ten times slower for a minute:
-// the benchmarks print this figure so a slow run can be told from a slow disk.
+// ext4 skips recently freed inodes when it allocates new ones, and after mass deletions (a test suite, an
+// earlier benchmark cleaning up) that scan made each create ten times slower here, for minutes: the benchmarks
+// print this figure so that a slow run can be told from a slow file system.
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -18,7 +18,7 @@ export function probeFileCreation(dir, count = 200) {
 /** One line for a benchmark's header. */
 export function fileCreationNote(dir) {
   const us = probeFileCreation(dir);
-  // Seen here: 40-180 µs normally, 300-600 µs within a minute of a test suite's cleanup.
-  const slow = us > 250 ? ' (slow: were many files deleted in the last minute? wait and run again)' : '';
+  // Seen here: 40-180 µs normally, 300-1500 µs in the minutes after a test suite's cleanup.
+  const slow = us > 250 ? ' (slow: were many files deleted in the last minutes? figures that create files suffer)' : '';
   return `file system: ${us.toFixed(0)} µs per directory + file created${slow}`;
 }
