@@ -16,8 +16,8 @@ describe('RunModel', () => {
     vi.useRealTimers();
   });
 
-  it('tells subscribers of output at most every repaintMs, however much arrives', () => {
-    const model = new RunModel({ repaintMs: 80, now: () => Date.now() });
+  it('tells subscribers of output at most every outputRepaintMs, however much arrives', () => {
+    const model = new RunModel({ repaintMs: 80, outputRepaintMs: 80, now: () => Date.now() });
     model.apply(started);
     let repaints = 0;
     model.subscribe(() => repaints++);
@@ -33,6 +33,31 @@ describe('RunModel', () => {
     expect(repaints).toBeLessThanOrEqual(15);
     expect(model.step('backup')!.hosts.get('cp1')!.output.tail(1)).toEqual(['line 9999']);
     expect(model.step('backup')!.hosts.get('cp1')!.output.length).toBe(200);
+  });
+
+  it('repaints a flood of output 5 times a second by default, and a change of state within repaintMs', () => {
+    const model = new RunModel({ repaintMs: 80, now: () => Date.now() });
+    model.apply(started);
+    const unit = { step: 'backup', target: 'cp1' };
+    model.apply({ type: 'step-started', step: 'backup', units: 2 });
+    let repaints = 0;
+    model.subscribe(() => repaints++);
+    vi.advanceTimersByTime(1_000);
+    repaints = 0;
+    // One second of output, a chunk every millisecond: the first at once, then one every 200 ms.
+    for (let i = 0; i < 1_000; i++) {
+      model.apply({ type: 'output', unit, stream: 'stdout', text: `line ${i}\n` });
+      vi.advanceTimersByTime(1);
+    }
+    expect(repaints).toBeGreaterThanOrEqual(5);
+    expect(repaints).toBeLessThanOrEqual(6);
+    // A host finishing during the flood is shown within 80 ms of the last repaint, not 200.
+    const before = repaints;
+    model.apply({ type: 'output', unit, stream: 'stdout', text: 'more\n' });
+    model.apply({ type: 'unit-finished', unit: { step: 'backup', target: 'cp2' }, attempt: 1, outcome: 'succeeded', durationMs: 5 });
+    vi.advanceTimersByTime(80);
+    expect(repaints).toBe(before + 1);
+    expect(model.step('backup')!.hosts.get('cp2')!.status).toBe('succeeded');
   });
 
   it('shows a unit marked done as succeeded, and one to be rerun as pending again', () => {
