@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,18 @@ describe('UnitLog', () => {
     const again = new UnitLog(path, '# attempt 2\n');
     await again.close('# done\n');
     expect(await readFile(path, 'utf8')).toMatch(/# footer\n# attempt 2\n# done\n$/);
+  });
+
+  it('creates the file at once when a MiB waits for it, and writes everything once, in order', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'logs', 'step', 'local.log');
+    const log = new UnitLog(path, '# header\n');
+    const chunk = `${'x'.repeat(1023)}\n`;
+    for (let i = 0; i < 1100; i++) log.write(chunk); // synchronously: the thread pool's open cannot have finished
+    expect(statSync(path).size).toBeGreaterThan(1 << 20);
+    log.write('last\n');
+    await log.close('# footer\n');
+    expect(await readFile(path, 'utf8')).toBe(`# header\n${chunk.repeat(1100)}last\n# footer\n`);
   });
 
   it('reports a log that cannot be created, from ready and from close', async () => {

@@ -1,4 +1,4 @@
-import { closeSync, open, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, open, openSync, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,6 +17,9 @@ function makeDir(dir: string): Promise<unknown> {
   return made;
 }
 
+/** Output kept in memory while the log is being created; past it, the file is created at once, synchronously. */
+const EARLY_LIMIT = 1 << 20;
+
 /**
  * One unit attempt's log file (`logs/<step>/<host>.log`), appended to.
  *
@@ -24,23 +27,28 @@ function makeDir(dir: string): Promise<unknown> {
  * libuv's thread pool while the command starts, not before it: text that arrives first waits in memory until
  * the file is open, then everything is written synchronously. Output arrives as fast as the host sends it, and
  * an async stream would buffer whatever the disk has not taken yet (tens of MB for a chatty step); page-cache
- * writes are cheap.
+ * writes are cheap. When the disk is slow to create the file (a run directory on NFS, a stalled disk), at most
+ * a MiB waits: then the file is created synchronously, and the output waits for the disk instead of filling
+ * memory.
  */
 export class UnitLog {
   private fd: number | undefined;
   private early: string[] = [];
+  private earlyLength = 0;
   private failure: unknown;
   private readonly opened: Promise<void>;
 
-  constructor(path: string, header: string) {
+  constructor(private readonly path: string, header: string) {
     this.early.push(header);
-    this.opened = this.open(path);
+    this.opened = this.open();
   }
 
   write(text: string): void {
     if (this.failure !== undefined) return;
-    if (this.fd === undefined) this.early.push(text);
-    else writeSync(this.fd, text);
+    if (this.fd !== undefined) return void writeSync(this.fd, text);
+    this.early.push(text);
+    this.earlyLength += text.length;
+    if (this.earlyLength > EARLY_LIMIT) this.openNow();
   }
 
   /** Resolves once the file is open; throws why it could not be. */
@@ -56,15 +64,39 @@ export class UnitLog {
     closeSync(this.fd!);
   }
 
-  private async open(path: string): Promise<void> {
+  private async open(): Promise<void> {
     try {
-      await makeDir(dirname(path));
-      const fd = await openFd(path, 'a');
-      writeSync(fd, this.early.join(''));
-      this.fd = fd;
-      this.early = [];
+      await makeDir(dirname(this.path));
+      const fd = await openFd(this.path, 'a');
+      if (this.fd !== undefined || this.failure !== undefined) closeSync(fd); // opened synchronously meanwhile
+      else this.adopt(fd);
     } catch (error) {
-      this.failure = error;
+      if (this.fd === undefined) this.fail(error);
     }
+  }
+
+  private openNow(): void {
+    try {
+      mkdirSync(dirname(this.path), { recursive: true });
+      this.adopt(openSync(this.path, 'a'));
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private adopt(fd: number): void {
+    try {
+      writeSync(fd, this.early.join(''));
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
+    this.fd = fd;
+    this.early = [];
+  }
+
+  private fail(error: unknown): void {
+    this.failure = error;
+    this.early = [];
   }
 }
