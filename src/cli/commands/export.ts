@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.js';
 import { readJournal } from '../../journal/journal-file.js';
 import type { JournalEvent } from '../../journal/events.js';
 import { readLock } from '../../journal/lock.js';
-import { defaultRunsDir, findRun } from '../../journal/run-dir.js';
+import { findRun } from '../../journal/run-dir.js';
 import { exportRun } from '../../report/export-run.js';
 import type { KnownSecret } from '../../report/secret-scan.js';
 import { SECRET_ENV_PREFIX, secretEnvName, secretFromEnv } from '../../secrets/sources.js';
@@ -12,6 +12,7 @@ import { fieldbookVersion } from '../../shipped/index.js';
 import type { CommandSpec } from '../command.js';
 import { println } from '../io.js';
 import { currentActor } from '../run-session.js';
+import { runsDirOf } from '../runs-dir.js';
 
 const options = {
   output: { type: 'string', short: 'o' },
@@ -37,7 +38,7 @@ export const exportCommand: CommandSpec<typeof options> = {
   options,
   positionals: { min: 1, max: 1 },
   async run({ values, positionals }, io) {
-    const runsDir = resolve(io.cwd, values['runs-dir'] ?? defaultRunsDir(io.env));
+    const runsDir = runsDirOf(values['runs-dir'], io);
     const paths = await findRun(positionals[0]!, runsDir, io.cwd);
     const output = resolve(io.cwd, values.output ?? `${paths.id}.tar.gz`);
     if (!existsSync(dirname(output))) throw new UsageError(`-o ${values.output}: the directory ${dirname(output)} does not exist`);

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { defaultRunsDir } from '../../journal/run-dir.js';
 import { importRun } from '../../report/import-run.js';
 import type { CommandSpec } from '../command.js';
 import { println } from '../io.js';
+import { runsDirOf } from '../runs-dir.js';
 
 const options = { 'runs-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
 
@@ -20,7 +20,7 @@ export const importCommand: CommandSpec<typeof options> = {
   options,
   positionals: { min: 1, max: 1 },
   async run({ values, positionals }, io) {
-    const runsDir = resolve(io.cwd, values['runs-dir'] ?? defaultRunsDir(io.env));
+    const runsDir = runsDirOf(values['runs-dir'], io);
     const result = await importRun(resolve(io.cwd, positionals[0]!), runsDir);
     const from = result.manifest ? `, exported ${result.manifest.exportedAt} by ${result.manifest.exportedBy.user}@${result.manifest.exportedBy.host}` : '';
     println(io.stdout, `imported run ${result.paths.id} (${result.files} files${from}) into ${result.paths.dir}`);

@@ -1,8 +1,7 @@
-import { resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { StepOverview } from '../../engine/events.js';
 import { UsageError } from '../../errors.js';
-import { defaultRunsDir, findRun } from '../../journal/run-dir.js';
+import { findRun } from '../../journal/run-dir.js';
 import { replay } from '../../journal/state.js';
 import type { ResolvedParam } from '../../plan/params.js';
 import { buildPlan } from '../../plan/plan.js';
@@ -20,6 +19,7 @@ import type { CommandSpec } from '../command.js';
 import type { CliIO } from '../io.js';
 import { println } from '../io.js';
 import { uiKind } from '../run-options.js';
+import { runsDirOf } from '../runs-dir.js';
 
 const options = {
   speed: { type: 'string' },
@@ -61,7 +61,7 @@ export const replayCommand: CommandSpec<typeof options> = {
     let kind = uiKind(values.ui, io.stdout.isTTY === true);
     if (kind === 'tui' && !tuiCanRender(io.stdout, io.env)) kind = 'plain';
 
-    const runsDir = resolve(io.cwd, values['runs-dir'] ?? defaultRunsDir(io.env));
+    const runsDir = runsDirOf(values['runs-dir'], io);
     const paths = await findRun(positionals[0]!, runsDir, io.cwd);
     const inputs = await loadReportInputs(paths, fieldbookVersion());
     if (!inputs.runbook || !inputs.site) throw new UsageError(`${paths.dir}: the run's runbook.yaml or site.yaml copy is missing or damaged; a replay needs both (fieldbook report still works)`);

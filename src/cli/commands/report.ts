@@ -2,12 +2,13 @@ import { existsSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../../errors.js';
-import { defaultRunsDir, findRun } from '../../journal/run-dir.js';
+import { findRun } from '../../journal/run-dir.js';
 import { loadReport } from '../../report/load-run.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../report/render.js';
 import { fieldbookVersion } from '../../shipped/index.js';
 import type { CommandSpec } from '../command.js';
 import { println } from '../io.js';
+import { runsDirOf } from '../runs-dir.js';
 
 const options = {
   format: { type: 'string', short: 'f' },
@@ -30,7 +31,7 @@ export const reportCommand: CommandSpec<typeof options> = {
   positionals: { min: 1, max: 1 },
   async run({ values, positionals }, io) {
     const format = reportFormat(values.format, values.output);
-    const runsDir = resolve(io.cwd, values['runs-dir'] ?? defaultRunsDir(io.env));
+    const runsDir = runsDirOf(values['runs-dir'], io);
     const paths = await findRun(positionals[0]!, runsDir, io.cwd);
     const report = await loadReport(paths, fieldbookVersion());
     const target = values.output === '-' ? undefined : values.output !== undefined ? resolve(io.cwd, values.output) : format === 'html' ? join(paths.dir, 'report.html') : undefined;

@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { FieldbookError, UsageError, ValidationError } from '../../errors.js';
 import { JOURNAL_VERSION, type JournalEvent } from '../../journal/events.js';
 import { readJournal } from '../../journal/journal-file.js';
-import { defaultRunsDir, findRun, sha256, type RunPaths } from '../../journal/run-dir.js';
+import { findRun, sha256, type RunPaths } from '../../journal/run-dir.js';
 import { replay, type RunState } from '../../journal/state.js';
 import { describeChanges } from '../../plan/diff.js';
 import { buildPlan } from '../../plan/plan.js';
@@ -22,6 +21,7 @@ import { secretEnvHint } from '../../plan/params.js';
 import { currentActor, drive, openRunJournal, promptSecrets, readText, recorder, takeLocks } from '../run-session.js';
 import { acceptedHostKeys, modeOf, presetsOf, RUN_OPTIONS, RUN_OPTIONS_HELP, uiKind } from '../run-options.js';
 import { stepIndexOf } from '../select-steps.js';
+import { runsDirOf } from '../runs-dir.js';
 
 export const resumeCommand: CommandSpec<typeof RUN_OPTIONS> = {
   name: 'resume',
@@ -38,7 +38,7 @@ export const resumeCommand: CommandSpec<typeof RUN_OPTIONS> = {
   positionals: { min: 1, max: 1 },
   async run({ values, positionals }, io) {
     if (values['dry-run'] || values.rehearse) throw new UsageError('resume: a run keeps the mode it started with; start a new run for a dry run or rehearsal');
-    const runsDir = resolve(io.cwd, values['runs-dir'] ?? defaultRunsDir(io.env));
+    const runsDir = runsDirOf(values['runs-dir'], io);
     const paths = await findRun(positionals[0]!, runsDir, io.cwd);
     const { events } = await readJournal(paths.journal);
     const state = replayChecked(paths, events as JournalEvent[]);

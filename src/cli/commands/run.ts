@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { JOURNAL_VERSION, type JournalEvent } from '../../journal/events.js';
-import { createRunDir, defaultRunsDir, newRunId, sha256 } from '../../journal/run-dir.js';
+import { createRunDir, newRunId, sha256 } from '../../journal/run-dir.js';
 import { replay } from '../../journal/state.js';
 import { buildPlan } from '../../plan/plan.js';
 import { preloadTransports } from '../../transports/preload.js';
@@ -13,6 +13,7 @@ import { acceptedHostKeys, modeOf, presetsOf, RUN_OPTIONS, RUN_OPTIONS_HELP, uiK
 import { createPrompter } from '../../ui/plain/prompts.js';
 import { selectSteps } from '../select-steps.js';
 import { likeParams } from '../like-run.js';
+import { runsDirOf } from '../runs-dir.js';
 
 const options = {
   ...RUN_OPTIONS,
@@ -52,7 +53,7 @@ export const runCommand: CommandSpec<typeof options> = {
     const interactive = io.stdin.isTTY === true && ui !== 'json';
     const prompter = interactive ? createPrompter(io.stdin, io.stdout) : undefined;
 
-    const runsDir = resolve(io.cwd, values['runs-dir'] ?? defaultRunsDir(io.env));
+    const runsDir = runsDirOf(values['runs-dir'], io);
     const like = values.like === undefined ? undefined : await likeParams(values.like, runsDir, io.cwd, runbook.value);
     const first = await collectParams(runbook.value, site.value, values, io.env, io.cwd, {}, like?.values);
     let params = first.params;

@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
-import { defaultRunsDir, listRunIds, runPaths } from '../../journal/run-dir.js';
+import { listRunIds, runPaths } from '../../journal/run-dir.js';
 import type { CommandSpec } from '../command.js';
 import { println } from '../io.js';
 import { summarizeRun } from '../run-summary.js';
+import { runsDirOf } from '../runs-dir.js';
 
 const options = { 'runs-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
@@ -14,7 +15,7 @@ export const runsCommand: CommandSpec<typeof options> = {
   options,
   positionals: { min: 0, max: 0 },
   async run({ values }, io) {
-    const runsDir = resolve(io.cwd, values['runs-dir'] ?? defaultRunsDir(io.env));
+    const runsDir = runsDirOf(values['runs-dir'], io);
     const rows = [];
     for (const id of await listRunIds(runsDir)) {
       try {

@@ -1,10 +1,10 @@
-import { resolve } from 'node:path';
 import { unitLabel } from '../../journal/events.js';
-import { defaultRunsDir, findRun } from '../../journal/run-dir.js';
+import { findRun } from '../../journal/run-dir.js';
 import type { CommandSpec } from '../command.js';
 import { println } from '../io.js';
 import { textGlyph, type TextStatus } from '../../ui/text-glyphs.js';
 import { summarizeRun, waitingText } from '../run-summary.js';
+import { runsDirOf } from '../runs-dir.js';
 
 const options = { 'runs-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
@@ -16,7 +16,7 @@ export const showCommand: CommandSpec<typeof options> = {
   options,
   positionals: { min: 1, max: 1 },
   async run({ values, positionals }, io) {
-    const runsDir = resolve(io.cwd, values['runs-dir'] ?? defaultRunsDir(io.env));
+    const runsDir = runsDirOf(values['runs-dir'], io);
     const paths = await findRun(positionals[0]!, runsDir, io.cwd);
     const summary = await summarizeRun(paths);
     const { state } = summary;

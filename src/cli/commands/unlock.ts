@@ -1,9 +1,10 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { breakLock, readLock } from '../../journal/lock.js';
-import { defaultRunsDir, findRun } from '../../journal/run-dir.js';
+import { findRun } from '../../journal/run-dir.js';
 import type { CommandSpec } from '../command.js';
 import { println } from '../io.js';
+import { runsDirOf } from '../runs-dir.js';
 
 const options = { site: { type: 'string' }, 'runs-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
 
@@ -15,7 +16,7 @@ export const unlockCommand: CommandSpec<typeof options> = {
   options,
   positionals: { min: 0, max: 1 },
   async run({ values, positionals }, io) {
-    const runsDir = resolve(io.cwd, values['runs-dir'] ?? defaultRunsDir(io.env));
+    const runsDir = runsDirOf(values['runs-dir'], io);
     if ((positionals[0] === undefined) === (values.site === undefined)) throw new UsageError('unlock: give a run, or --site <site-name>');
     const path = values.site !== undefined ? join(runsDir, '.locks', `${values.site}.lock`) : (await findRun(positionals[0]!, runsDir, io.cwd)).lock;
     const before = await readLock(path);
