@@ -208,4 +208,56 @@ describe('createMasker: properties', () => {
       { numRuns: 300 },
     );
   });
+
+  /** An independent reference: every occurrence of every form by `indexOf`, overlapping ones merged. */
+  function referenceMask(text: string, forms: readonly string[]): string {
+    const found: [number, number][] = [];
+    for (const form of new Set(forms)) {
+      if (form === '') continue;
+      for (let at = text.indexOf(form); at !== -1; at = text.indexOf(form, at + 1)) found.push([at, at + form.length]);
+    }
+    found.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+    const merged: [number, number][] = [];
+    for (const [start, end] of found) {
+      const last = merged.at(-1);
+      if (last && start < last[1]) last[1] = Math.max(last[1], end);
+      else merged.push([start, end]);
+    }
+    let out = '';
+    let from = 0;
+    for (const [start, end] of merged) {
+      out += text.slice(from, start) + MASK;
+      from = end;
+    }
+    return out + text.slice(from);
+  }
+
+  // Long stretches without any form, forms, and near misses (a form's first characters) at chunk edges: the
+  // masker skips stretches where no form can start, and must not skip one that does.
+  const longScenario = fc
+    .array(fc.string({ unit: fc.constantFrom(...'abcxyz01=+/\n é😀'), minLength: 1, maxLength: 24 }), { minLength: 1, maxLength: 3 })
+    .chain((secrets) => {
+      const forms = secrets.flatMap(secretForms);
+      const nearMiss = fc.constantFrom(...forms).chain((form) => fc.nat({ max: form.length }).map((n) => form.slice(0, n)));
+      const noise = fc.string({ unit: fc.constantFrom(...'abcxyzYWJj01=+/\n %é😀qrstuv'), maxLength: 80 });
+      return fc.record({
+        secrets: fc.constant(secrets),
+        forms: fc.constant(forms),
+        text: fc.array(fc.oneof(noise, noise, fc.constantFrom(...forms), nearMiss), { maxLength: 16 }).map((pieces) => pieces.join('')),
+        offsets: fc.array(fc.nat(), { maxLength: 12 }),
+      });
+    });
+
+  it('matches an indexOf reference, one-shot and streamed in chunks cut anywhere', () => {
+    fc.assert(
+      fc.property(longScenario, ({ secrets, forms, text, offsets }) => {
+        const masker = createMasker(secrets);
+        const expected = referenceMask(text, forms);
+        expect(masker.mask(text)).toBe(expected);
+        expect(streamAll(masker.stream(), cut(text, offsets))).toBe(expected);
+      }),
+      { numRuns: 1500 },
+    );
+  });
 });
+
