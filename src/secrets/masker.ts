@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { buildAutomaton, step, type Automaton } from './aho-corasick.js';
+import { buildAutomaton, nextAnchor, step, type AnchorCache, type Automaton } from './aho-corasick.js';
 import { secretForms } from './secret-forms.js';
 
 /** What every hidden secret becomes; fixed width, so the output does not reveal the secret's length either. */
@@ -107,15 +107,28 @@ class Stream implements MaskStream {
     const base = this.position;
     const { longestMatch, extendable, table } = automaton;
     let state = this.state;
+    // In state 0 no pattern has begun, and none can begin before the next anchor (see `Automaton.anchors`) or
+    // in the last `anchorLength - 1` code units, where an anchor may be cut off by the end of this text. So the
+    // scan jumps to the nearer of the two with native `indexOf` instead of stepping through every code unit.
+    // Skipped text holds no occurrence and no prefix of one.
+    const anchorsAt: AnchorCache = { from: -1, at: -1 };
+    const tail = text.length - (automaton.anchorLength - 1);
+    const skip = (from: number): number => {
+      if (from >= tail) return from;
+      const anchor = nextAnchor(automaton, text, from, anchorsAt);
+      return anchor === -1 || anchor > tail ? tail : anchor;
+    };
     if (table) {
       const { next, classOf, width } = table;
       for (let i = 0; i < text.length; i++) {
+        if (state === 0 && (i = skip(i)) >= text.length) break;
         state = next[state * width + (classOf[text.charCodeAt(i)] as number)] as number;
         const length = longestMatch[state] as number;
         if (length > 0) this.addInterval(base + i + 1 - length, base + i + 1);
       }
     } else {
       for (let i = 0; i < text.length; i++) {
+        if (state === 0 && (i = skip(i)) >= text.length) break;
         state = step(automaton, state, text.charCodeAt(i));
         const length = longestMatch[state] as number;
         if (length > 0) this.addInterval(base + i + 1 - length, base + i + 1);
