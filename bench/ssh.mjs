@@ -4,7 +4,8 @@
 //      (the floor) and `ansible-playbook` with pipelining and ControlPersist.
 //      Targets: fieldbook ≤ 1.2 × the floor; Ansible ≥ 8 × fieldbook.
 //   2. A 1 GiB output stream through one step: fieldbook's throughput against the floor's (target ≥ 70 %), and
-//      the fieldbook process's peak RSS (target < 200 MB).
+//      the fieldbook process's peak RSS (target < 200 MB); with --ui plain, --ui json, and --ui plain with a
+//      secret param defined (so the masker searches every byte, as in the registry runbooks).
 // fieldbook runs as an operator runs it, `node bin/fieldbook.js run` of a generated runbook and site (not the
 // engine called in-process), and for the steps also as the single file shipped to offline sites
 // (`node dist/fieldbook.mjs run`, built by this script; its start-up is shorter). Either way the figures include
@@ -73,17 +74,18 @@ try {
     steps.startup.push((await timed(process.execPath, [CLI, 'validate', 'steps.yaml', '--site', 'site.yaml'])).ms);
   }
 
-  const stream = { floor: [], floorWork: [], floorRss: [], plain: [], plainWork: [], plainRss: [], json: [], jsonWork: [], jsonRss: [] };
+  const stream = { floor: [], floorWork: [], floorRss: [], plain: [], plainWork: [], plainRss: [], json: [], jsonWork: [], jsonRss: [], secret: [], secretWork: [], secretRss: [] };
   for (let r = 0; r < options.streamRepeats; r++) {
     const plain = await floorRun('stream');
     stream.floor.push(plain.ms);
     stream.floorWork.push(plain.workMs);
     stream.floorRss.push(plain.rssKb);
-    for (const ui of ['plain', 'json']) {
-      const run = await fieldbookRun('stream.yaml', `stream-${ui}-${r}`, ui);
-      stream[ui].push(run.ms);
-      stream[`${ui}Work`].push(run.workMs);
-      stream[`${ui}Rss`].push(run.rssKb);
+    // `secret`: --ui plain with a secret param defined, so every byte goes through the masker's search.
+    for (const [name, runbook, ui] of [['plain', 'stream.yaml', 'plain'], ['json', 'stream.yaml', 'json'], ['secret', 'stream-secret.yaml', 'plain']]) {
+      const run = await fieldbookRun(runbook, `stream-${name}-${r}`, ui);
+      stream[name].push(run.ms);
+      stream[`${name}Work`].push(run.workMs);
+      stream[`${name}Rss`].push(run.rssKb);
     }
   }
   report({ steps, stream, loadBefore, loadAfter: loadavg(), fsNote });
@@ -165,6 +167,8 @@ function writeFiles() {
   const steps = Array.from({ length: STEPS }, (_, i) => `  - id: s${i + 1}\n    on: nodes\n    run: "true"\n`).join('');
   writeFileSync(join(dir, 'steps.yaml'), runbook('bench-steps', 'nodes: {}', steps));
   writeFileSync(join(dir, 'stream.yaml'), runbook('bench-stream', 'first: {}', `  - id: stream\n    on: first\n    run: ${streamCommand()}\n`));
+  const secretParam = 'params: { registryPassword: { secret: true } }\n';
+  writeFileSync(join(dir, 'stream-secret.yaml'), runbook('bench-stream', 'first: {}', `  - id: stream\n    on: first\n    run: ${streamCommand()}\n`).replace('roles:', `${secretParam}roles:`));
 
   // Ansible: the same hosts, keys and known_hosts; pipelining and ControlPersist; HOME inside the temp dir.
   mkdirSync(join(dir, 'cp'), { recursive: true });
@@ -199,7 +203,7 @@ function streamCommand() {
 
 /** `fieldbook run` under /usr/bin/time (peak RSS); the UI's output goes to /dev/null. */
 async function fieldbookRun(runbook, runId, ui, program = CLI) {
-  const env = { PATH: process.env.PATH, HOME: dir, FIELDBOOK_HOME: join(dir, 'fb-home'), LANG: 'C.UTF-8' };
+  const env = { PATH: process.env.PATH, HOME: dir, FIELDBOOK_HOME: join(dir, 'fb-home'), LANG: 'C.UTF-8', FIELDBOOK_SECRET_REGISTRYPASSWORD: 'Harbor12345!' };
   const prof = options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProf] : [];
   const args = [...prof, program, 'run', runbook, '--site', 'site.yaml', '--ui', ui, '--run-id', runId];
   const { ms, rssKb } = await timed(process.execPath, args, { env, rss: true });
@@ -208,7 +212,8 @@ async function fieldbookRun(runbook, runId, ui, program = CLI) {
   const last = events.at(-1);
   if (last?.type !== 'run-finished' || last.status !== 'succeeded') throw new Error(`fieldbook run ${runId} did not succeed; see ${runDir}/journal.jsonl`);
   let workMs = Date.parse(last.at) - Date.parse(events.find((e) => e.type === 'run-started').at);
-  if (runbook === 'stream.yaml') {
+  const streaming = runbook.startsWith('stream');
+  if (streaming) {
     workMs = events.find((e) => e.type === 'unit-finished').durationMs;
     // The log is the output plus a few comment lines (too large to read into one string).
     const size = statSync(join(runDir, 'logs', 'stream', 'n1.log')).size;
@@ -216,7 +221,7 @@ async function fieldbookRun(runbook, runId, ui, program = CLI) {
   }
   // Deleting the small run directories now would slow the next runs' file creation (see fs-probe.mjs): they go
   // with the temp dir at the end. A stream's 1 GiB log goes at once (one inode, and the disk space).
-  if (runbook === 'stream.yaml') rmSync(runDir, { recursive: true, force: true });
+  if (streaming) rmSync(runDir, { recursive: true, force: true });
   return { ms, workMs, rssKb };
 }
 
@@ -299,6 +304,7 @@ function report({ steps, stream, loadBefore, loadAfter, fsNote }) {
   const ansibleRatio = m.ansible === undefined ? undefined : m.ansible / m.fieldbook;
   const plainShare = rate(m.s_plain) / rate(m.s_floor);
   const jsonShare = rate(m.s_json) / rate(m.s_floor);
+  const secretShare = rate(m.s_secret) / rate(m.s_floor);
   const plainWorkShare = rate(m.s_plainWork) / rate(m.s_floorWork);
   const jsonWorkShare = rate(m.s_jsonWork) / rate(m.s_floorWork);
   const rssPlain = peak(stream.plainRss);
@@ -316,12 +322,14 @@ function report({ steps, stream, loadBefore, loadAfter, fsNote }) {
       row(['  fieldbook startup: validate of the same files', ms(m.startup), '', '']),
       row([`${size} output stream, one step, --ui plain`, rateCell(m.s_plain, m.s_plainWork), rateCell(m.s_floor, m.s_floorWork), '']),
       row([`${size} output stream, one step, --ui json`, rateCell(m.s_json, m.s_jsonWork), '', '']),
+      row(["  the same, --ui plain, a secret defined", rateCell(m.s_secret, m.s_secretWork), "", ""]),
       row(['  peak RSS during the stream (plain / json)', `${rssPlain.toFixed(0)} / ${rssJson.toFixed(0)} MB`, `${peak(stream.floorRss).toFixed(0)} MB`, '']),
       '',
       `steps, fieldbook / floor:       ${stepsRatio.toFixed(2)}× whole, ${workRatio.toFixed(2)}× work   (target ≤ 1.20)  ${verdict(stepsRatio <= 1.2)} whole, ${verdict(workRatio <= 1.2)} work`,
       `  single file / floor:          ${bundleRatio.toFixed(2)}× whole, ${bundleWorkRatio.toFixed(2)}× work   (target ≤ 1.20)  ${verdict(bundleRatio <= 1.2)} whole, ${verdict(bundleWorkRatio <= 1.2)} work`,
       ansibleRatio === undefined ? 'steps, ansible / fieldbook:     skipped' : `steps, ansible / fieldbook:     ${ansibleRatio.toFixed(1)}×                    (target ≥ 8)     ${verdict(ansibleRatio >= 8)}`,
       `stream, fieldbook / floor:      plain ${pct(plainShare)} whole, ${pct(plainWorkShare)} work; json ${pct(jsonShare)} whole, ${pct(jsonWorkShare)} work   (target ≥ 70 %)  ${verdict(plainShare >= 0.7)} plain, ${verdict(jsonShare >= 0.7)} json`,
+      `stream with a secret defined:   plain ${pct(secretShare)} whole, ${pct(rate(m.s_secretWork) / rate(m.s_floorWork))} work (every byte searched by the masker)`,
       `stream, fieldbook peak RSS:     ${rssPlain.toFixed(0)} MB plain, ${rssJson.toFixed(0)} MB json   (target < 200 MB)  ${verdict(rssPlain < 200)} plain, ${verdict(rssJson < 200)} json`,
       '',
       `raw ms: ${Object.entries({ ...steps, ...Object.fromEntries(Object.entries(stream).map(([k, v]) => [`stream.${k}`, v])) }).map(([k, v]) => `${k} ${v.map((x) => x.toFixed(0)).join(' ')}`).join(' | ')}`,
