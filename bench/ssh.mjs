@@ -322,7 +322,7 @@ function report({ steps, stream, loadBefore, loadAfter, fsNote }) {
       row(['  fieldbook startup: validate of the same files', ms(m.startup), '', '']),
       row([`${size} output stream, one step, --ui plain`, rateCell(m.s_plain, m.s_plainWork), rateCell(m.s_floor, m.s_floorWork), '']),
       row([`${size} output stream, one step, --ui json`, rateCell(m.s_json, m.s_jsonWork), '', '']),
-      row(["  the same, --ui plain, a secret defined", rateCell(m.s_secret, m.s_secretWork), "", ""]),
+      row(['  the same, --ui plain, a secret defined', rateCell(m.s_secret, m.s_secretWork), '', '']),
       row(['  peak RSS during the stream (plain / json)', `${rssPlain.toFixed(0)} / ${rssJson.toFixed(0)} MB`, `${peak(stream.floorRss).toFixed(0)} MB`, '']),
       '',
       `steps, fieldbook / floor:       ${stepsRatio.toFixed(2)}× whole, ${workRatio.toFixed(2)}× work   (target ≤ 1.20)  ${verdict(stepsRatio <= 1.2)} whole, ${verdict(workRatio <= 1.2)} work`,
