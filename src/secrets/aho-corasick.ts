@@ -33,7 +33,7 @@ export interface Automaton {
   readonly anchorLength: number;
 }
 
-/** How much of each pattern `indexOf` looks for; longer anchors mean fewer false starts. */
+/** How much of each pattern an anchor holds; longer anchors mean fewer false starts. */
 const ANCHOR_LENGTH = 8;
 
 /** 4M entries (16 MB): far above what a few dozen secrets in all their forms need. */
@@ -44,12 +44,11 @@ export function buildAutomaton(patterns: Iterable<string>): Automaton {
   const goto: Map<number, number>[] = [new Map()];
   const depth: number[] = [0];
   const terminal: boolean[] = [false];
-  let patternCount = 0;
   let maxLength = 0;
-  const patternsSeen = new Set<string>();
+  const distinct = new Set<string>();
   for (const pattern of patterns) {
-    if (pattern === '') continue;
-    patternsSeen.add(pattern);
+    if (pattern === '' || distinct.has(pattern)) continue;
+    distinct.add(pattern);
     let state = 0;
     for (let i = 0; i < pattern.length; i++) {
       const code = pattern.charCodeAt(i);
@@ -64,7 +63,6 @@ export function buildAutomaton(patterns: Iterable<string>): Automaton {
       }
       state = next;
     }
-    if (!terminal[state]) patternCount++;
     terminal[state] = true;
     maxLength = Math.max(maxLength, pattern.length);
   }
@@ -73,11 +71,13 @@ export function buildAutomaton(patterns: Iterable<string>): Automaton {
   const fail = new Int32Array(size);
   const longestMatch = new Int32Array(size);
   const extendable = new Int32Array(size);
-  const prefixes = [...new Set([...patternsSeen].map((pattern) => pattern.slice(0, ANCHOR_LENGTH)))];
+  const prefixes = [...new Set([...distinct].map((pattern) => pattern.slice(0, ANCHOR_LENGTH)))];
   const anchorLength = Math.max(0, ...prefixes.map((prefix) => prefix.length));
   // No `u` flag: patterns and text are compared as UTF-16 code units, like the automaton does (a prefix may end
   // in half a surrogate pair). With no pattern it matches nothing.
-  const anchors = new RegExp(prefixes.length > 0 ? prefixes.map((prefix) => prefix.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')).join('|') : '[^\\s\\S]', 'g');
+  const literal = (prefix: string) => prefix.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+  const anchors = new RegExp(prefixes.length > 0 ? prefixes.map(literal).join('|') : '[^\\s\\S]', 'g');
+  const patternCount = distinct.size;
   const automaton: Automaton = { patternCount, maxLength, goto, fail, longestMatch, extendable, anchors, anchorLength };
   // Breadth-first, so every failure target (always shallower) is complete before it is used.
   const queue: number[] = [0];
@@ -134,23 +134,9 @@ export function step(automaton: Automaton, state: number, code: number): number 
   }
 }
 
-/** The last answer of `nextAnchor` for one text: the first anchor at or after `from` is `at` (-1: none). */
-export interface AnchorCache {
-  from: number;
-  at: number;
-}
-
-/**
- * Where in `text`, from `from` on, the first anchor starts (-1: nowhere). A pattern occurrence starts with its
- * anchor, so none starts before that point. `cache` (fresh for each text, `{ from: -1, at: -1 }`) saves a
- * search when the last answer still holds.
- */
-export function nextAnchor(automaton: Automaton, text: string, from: number, cache: AnchorCache): number {
-  if (cache.from !== -1 && cache.from <= from && (cache.at === -1 || cache.at >= from)) return cache.at;
+/** Where in `text`, from `from` on, the first anchor starts (-1: nowhere); no pattern occurrence starts before it. */
+export function nextAnchor(automaton: Automaton, text: string, from: number): number {
   const { anchors } = automaton;
   anchors.lastIndex = from;
-  const found = anchors.exec(text);
-  cache.from = from;
-  cache.at = found ? found.index : -1;
-  return cache.at;
+  return anchors.exec(text)?.index ?? -1;
 }

@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { buildAutomaton, nextAnchor, step, type AnchorCache, type Automaton } from './aho-corasick.js';
+import { buildAutomaton, nextAnchor, step, type Automaton } from './aho-corasick.js';
 import { secretForms } from './secret-forms.js';
 
 /** What every hidden secret becomes; fixed width, so the output does not reveal the secret's length either. */
@@ -109,13 +109,12 @@ class Stream implements MaskStream {
     let state = this.state;
     // In state 0 no pattern has begun, and none can begin before the next anchor (see `Automaton.anchors`) or
     // in the last `anchorLength - 1` code units, where an anchor may be cut off by the end of this text. So the
-    // scan jumps to the nearer of the two with native `indexOf` instead of stepping through every code unit.
+    // scan jumps to the nearer of the two with one native regex search instead of stepping through every code unit.
     // Skipped text holds no occurrence and no prefix of one.
-    const anchorsAt: AnchorCache = { from: -1, at: -1 };
     const tail = text.length - (automaton.anchorLength - 1);
     const skip = (from: number): number => {
       if (from >= tail) return from;
-      const anchor = nextAnchor(automaton, text, from, anchorsAt);
+      const anchor = nextAnchor(automaton, text, from);
       return anchor === -1 || anchor > tail ? tail : anchor;
     };
     if (table) {
