@@ -32,7 +32,8 @@ export interface SshTransport extends Transport {
 /** Runs commands on site hosts over SSH (ssh2), one warm connection per host, host keys checked strictly. */
 export function createSshTransport(options: SshTransportOptions = {}): SshTransport {
   const homeDir = options.homeDir ?? homedir();
-  const defaultUser = options.defaultUser ?? userInfo().username;
+  const localUser = userInfo().username;
+  const defaultUser = options.defaultUser ?? localUser;
   const cache: SecretCache = new Map();
   const agentSocket = options.agentSocket === null ? undefined : (options.agentSocket ?? process.env['SSH_AUTH_SOCK']);
   const settings = {
@@ -48,10 +49,17 @@ export function createSshTransport(options: SshTransportOptions = {}): SshTransp
   const pool = new ConnectionPool((endpoint, sock) => openConnection(endpoint, sock, settings), options.maxChannels ?? 8);
   const sshConfigPath = options.sshConfigPath === undefined ? join(homeDir, '.ssh', 'config') : options.sshConfigPath;
   let config: ReturnType<typeof loadSshConfig> | undefined;
+  /** Every step on a host resolves it again: the answer cannot change during a run (the config is read once). */
+  const endpoints = new Map<string, Endpoint>();
 
   const resolve = async (host: HostTarget): Promise<Endpoint> => {
+    const key = JSON.stringify(host);
+    const known = endpoints.get(key);
+    if (known) return known;
     config ??= loadSshConfig(sshConfigPath);
-    return resolveEndpoint(host, { config: await config, homeDir, defaultUser });
+    const endpoint = resolveEndpoint(host, { config: await config, homeDir, defaultUser, localUser });
+    endpoints.set(key, endpoint);
+    return endpoint;
   };
 
   const sudoPassword = (endpoint: Endpoint) => async (): Promise<string | undefined> => {

@@ -20,6 +20,11 @@ describe('ssh config resolution', () => {
     expect(expandPath('~/.ssh/id_%r@%h:%p%%', { homeDir: '/home/op', user: 'root', host: 'h', port: 22 })).toBe('/home/op/.ssh/id_root@h:22%');
   });
 
+  it('expands %u to the local user and %r to the remote one in configured identity files', () => {
+    const ctx = { ...context('Host cp1\n  User admin\n  IdentityFile ~/.ssh/%u-to-%r\n'), localUser: 'field' };
+    expect(resolveEndpoint({ name: 'cp1', address: 'cp1' }, ctx).identityFiles).toEqual(['/home/op/.ssh/field-to-admin']);
+  });
+
   it('lets the site win, fills gaps from the config, and never runs Match exec', () => {
     const ctx = context(['Match exec "touch /tmp/fieldbook-must-not-exist"', '  User evil', 'Host cp1', '  HostName 10.0.0.1', '  User admin', '  Port 2222', ''].join('\n'));
     expect(resolveEndpoint({ name: 'cp1', address: 'cp1' }, ctx)).toMatchObject({ address: '10.0.0.1', user: 'admin', port: 2222 });

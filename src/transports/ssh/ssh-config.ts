@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import SSHConfig from 'ssh-config';
 import { TransportError } from '../../errors.js';
 import type { HostTarget } from '../types.js';
@@ -22,6 +21,8 @@ export interface ResolveContext {
   config?: SSHConfig;
   homeDir: string;
   defaultUser: string;
+  /** This machine's user, for `%u` (looked up once: each lookup reads /etc/passwd). @default defaultUser */
+  localUser?: string;
 }
 
 const MAX_HOPS = 8;
@@ -61,7 +62,7 @@ export function resolveEndpoint(target: HostTarget, context: ResolveContext, dep
   const identityFiles = [
     ...(target.identityFile ? [target.identityFile] : []),
     ...(Array.isArray(configured) ? configured : configured ? [configured] : []),
-  ].map((file) => expandPath(file, { homeDir: context.homeDir, user, host: address, port, localUser: userInfo().username }));
+  ].map((file) => expandPath(file, { homeDir: context.homeDir, user, host: address, port, localUser: context.localUser ?? context.defaultUser }));
 
   let hops: HostTarget[] = target.jump ?? [];
   if (hops.length === 0) hops = parseProxyJump(single('proxyjump'));
