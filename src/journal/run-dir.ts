@@ -57,11 +57,9 @@ export async function createRunDir(runsDir: string, id: string, runbookText: str
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`run ${id} already exists in ${runsDir}; resume it with: fieldbook resume ${id}`);
     throw error;
   }
-  await mkdir(paths.logs);
-  await writeDurable(paths.runbook, runbookText);
-  await writeDurable(paths.site, siteText);
-  await fsyncDir(paths.dir);
-  await fsyncDir(runsDir);
+  // Independent, so together: concurrent fsyncs share the file system's journal commits.
+  await Promise.all([mkdir(paths.logs), writeDurable(paths.runbook, runbookText), writeDurable(paths.site, siteText), fsyncDir(runsDir)]);
+  await fsyncDir(paths.dir); // after its entries exist
   return paths;
 }
 
