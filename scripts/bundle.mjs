@@ -2,9 +2,14 @@
 // One file to carry to an air-gapped site: dist/fieldbook.mjs runs with plain `node` (20+), no node_modules.
 // The shipped runbooks, the JSON Schemas and the version are embedded; ssh2's optional native parts are left
 // out (it falls back to pure JS, as in a normal install here: see docs/decisions.md).
+// The file is scripts/single-file-loader.mjs with the bundled program as a string: the loader compiles it with
+// V8's code cache (see the loader). So the program is bundled as the body of a function: Node's built-ins come
+// from the `require` it is given, and it has no import or export statement left.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join, resolve } from 'node:path';
+import { Script } from 'node:vm';
 import { build } from 'esbuild';
 
 const root = resolve(import.meta.dirname, '..');
@@ -40,8 +45,23 @@ const unusedPlugin = {
   },
 };
 
-await build({
+/** `import ... from 'node:fs'` becomes `require('node:fs')` (with esbuild's interop), for the loader to supply. */
+const builtinsPlugin = {
+  name: 'builtins-by-require',
+  setup(b) {
+    const names = new Set(builtinModules);
+    b.onResolve({ filter: /^[a-z0-9_/:]+$/ }, (args) => {
+      if (args.namespace === 'builtin') return { path: args.path, external: true }; // the require() below
+      const name = args.path.replace(/^node:/, '');
+      return names.has(name) || args.path.startsWith('node:') ? { path: `node:${name}`, namespace: 'builtin' } : undefined;
+    });
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+
+const bundled = await build({
   entryPoints: [join(root, 'src/cli/entry.ts')],
+  write: false,
   outfile: out,
   bundle: true,
   platform: 'node',
@@ -53,21 +73,27 @@ await build({
   external: ['*.node', 'cpu-features'],
   // ink imports react-devtools-core only when DEV is set; it is not shipped.
   alias: { 'react-devtools-core': join(root, 'scripts', 'empty-module.mjs') },
-  define: { 'process.env.NODE_ENV': '"production"' },
-  banner: {
-    // Bundled CommonJS dependencies (ssh2, ...) still call require() for Node built-ins.
-    js: [
-      '#!/usr/bin/env node',
-      "import { createRequire as __fbRequire } from 'node:module';",
-      "import { fileURLToPath as __fbPath } from 'node:url';",
-      'const require = __fbRequire(import.meta.url);',
-      'const __filename = __fbPath(import.meta.url);',
-      "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
-    ].join('\n'),
-  },
-  plugins: [embedPlugin, unusedPlugin],
+  // The loader passes the single file's URL (ink reads its package.json by it, with DEV=true only).
+  define: { 'process.env.NODE_ENV': '"production"', 'import.meta.url': '__fbUrl' },
+  plugins: [embedPlugin, unusedPlugin, builtinsPlugin],
   logLevel: 'warning',
 });
+
+const source = bundled.outputFiles.find((f) => f.path === out).text;
+// A leftover import or export statement, or import.meta, would only fail when the file runs: fail the build.
+try {
+  new Script(`(async function (require, __filename, __dirname, __fbUrl) {"use strict";\n${source}\n})`, { filename: out });
+} catch (error) {
+  throw new Error(`the bundled program does not compile as a function body: ${error.message}`);
+}
+if (/\bimport\(/.test(source)) throw new Error('the bundled program still has a dynamic import(), which the loader cannot serve');
+for (const file of bundled.outputFiles.filter((f) => f.path !== out)) writeFileSync(file.path, file.contents); // legal comments
+
+const loader = readFileSync(join(root, 'scripts', 'single-file-loader.mjs'), 'utf8');
+const slot = "const PROGRAM = { sha256: '', source: '' }; // filled in by scripts/bundle.mjs";
+if (loader.split(slot).length !== 2) throw new Error(`scripts/single-file-loader.mjs must hold the line: ${slot}`);
+const program = { sha256: createHash('sha256').update(source).digest('hex'), source };
+writeFileSync(out, loader.replace(slot, () => `const PROGRAM = ${JSON.stringify(program)};`));
 
 const bytes = readFileSync(out);
 const sha = createHash('sha256').update(bytes).digest('hex');

@@ -1,9 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO } from '../harness/cli.js';
+import { REPO, SITE_LOCAL, writeFixture } from '../harness/cli.js';
 import { tempDirForTest } from '../harness/tmp.js';
+import { hasTmux, tmuxServer } from '../tui/tmux.js';
 
 /**
  * The single-file bundle, as a field engineer carries it: copied alone into an empty directory with no
@@ -69,6 +70,59 @@ steps:
     expect(ran.status).toBe(0);
     expect(readFileSync(join(dir, 'hello.txt'), 'utf8')).toBe('hello field\n');
     expect(offline(dir, ['show', 'r']).stdout).toContain('said = "hello field"');
+  });
+
+  it('keeps a code cache per build: written by the first start, then used as is; a bad one is replaced', () => {
+    const dir = tempDirForTest();
+    copyFileSync(BUNDLE, join(dir, 'fieldbook.mjs'));
+    const cacheDir = join(dir, 'home', 'cache', 'code');
+    const caches = () => (existsSync(cacheDir) ? readdirSync(cacheDir) : []);
+
+    const first = offline(dir, ['runbooks']);
+    expect(first.stderr).toBe('');
+    expect(caches()).toHaveLength(1);
+    const [name] = caches();
+    expect(name).toMatch(/^fieldbook-[0-9a-f]{16}-[0-9a-f]{12}\.cache$/);
+    const path = join(cacheDir, name!);
+    const written = statSync(path);
+    expect(written.size).toBeGreaterThan(100_000);
+    expect(written.mode & 0o777).toBe(0o600);
+
+    // Accepted by V8: the next start leaves it alone (a rejected cache is written again).
+    expect(offline(dir, ['runbooks']).stdout).toContain('acp-registry-full-wipe');
+    expect(statSync(path).mtimeMs).toBe(written.mtimeMs);
+
+    // Garbage in its place is rejected by V8, the program compiles as without a cache, and a good one replaces it.
+    writeFileSync(path, 'not a code cache');
+    const repaired = offline(dir, ['runbooks']);
+    expect(repaired.stderr).toBe('');
+    expect(repaired.stdout).toContain('acp-registry-full-wipe');
+    expect(statSync(path).size).toBeGreaterThan(100_000);
+
+    // Off: nothing read or written. An unusable cache directory (here a file) costs nothing but the compile.
+    const off = tempDirForTest();
+    copyFileSync(BUNDLE, join(off, 'fieldbook.mjs'));
+    expect(offline(off, ['--version'], { FIELDBOOK_CODE_CACHE: 'off' }).status).toBe(0);
+    expect(existsSync(join(off, 'home'))).toBe(false);
+    writeFileSync(join(off, 'not-a-dir'), '');
+    const blocked = offline(off, ['runbooks'], { FIELDBOOK_HOME: join(off, 'not-a-dir') });
+    expect(blocked.stderr).toBe('');
+    expect(blocked.stdout).toContain('acp-registry-full-wipe');
+  });
+
+  it('runs the terminal UI from the single file (ink and its WebAssembly layout engine load in it)', { timeout: 60_000 }, async () => {
+    expect(hasTmux(), 'tmux is needed for this test: apt-get install -y tmux').toBe(true);
+    const dir = tempDirForTest();
+    copyFileSync(BUNDLE, join(dir, 'fieldbook.mjs'));
+    writeFixture(dir, 'site.yaml', SITE_LOCAL);
+    writeFixture(dir, 'runbook.yaml', 'apiVersion: fieldbook/v1\nkind: Runbook\nmetadata: { name: tui, title: From one file }\nsteps:\n  - id: hello\n    destructive: true\n    run: echo hello from the bundle\n');
+    const term = tmuxServer(dir);
+    term.start('node fieldbook.mjs run runbook.yaml --site site.yaml --run-id t');
+    const asked = await term.waitFor('Type "lab" to run it:');
+    expect(asked).toMatch(/^ LIVE {2}From one file/m);
+    term.keys('lab', 'Enter');
+    const done = await term.waitFor('EXIT=0');
+    expect(done).toContain('✔ 1. hello succeeded');
   });
 
   it('installs from the tarball with no network, and the installed command works', () => {
