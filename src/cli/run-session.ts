@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { TransportSet } from '../engine/context.js';
 import { runEngine, type RunResult } from '../engine/engine.js';
 import type { EngineEvent } from '../engine/events.js';
 import { nobody, withPresets, type Operator, type Presets } from '../engine/operator.js';
@@ -231,13 +232,17 @@ export async function drive(setup: DriveSetup, io: CliIO): Promise<number> {
     await ui.close();
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);
-    await transports.closeAll();
-    await setup.journal.close();
-    await Promise.all(setup.locks.map((l) => l.release()));
+    await closeRun(transports, setup.journal, setup.locks);
   }
   // Stopped by the operator while a question was open (a decision not taken is "waiting"): still an interrupt.
   if (controller.signal.aborted && result.status === 'paused') return EXIT.interrupted;
   return exitCodeOf(result);
+}
+
+/** Connections close (each server answers the disconnect) while the journal closes and then the locks go. */
+async function closeRun(transports: TransportSet, journal: JournalWriter, locks: LockHandle[]): Promise<void> {
+  const closed = await Promise.allSettled([transports.closeAll(), journal.close().then(() => Promise.all(locks.map((l) => l.release())))]);
+  for (const outcome of closed) if (outcome.status === 'rejected') throw outcome.reason;
 }
 
 function exitCodeOf(result: RunResult): number {
