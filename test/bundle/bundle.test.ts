@@ -1,8 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO, SITE_LOCAL, writeFixture } from '../harness/cli.js';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { REPO, runCli, SITE_LOCAL, writeFixture } from '../harness/cli.js';
+import { startSshd } from '../harness/sshd.js';
 import { tempDirForTest } from '../harness/tmp.js';
 import { hasTmux, tmuxServer } from '../tui/tmux.js';
 
@@ -123,6 +124,30 @@ steps:
     term.keys('lab', 'Enter');
     const done = await term.waitFor('EXIT=0');
     expect(done).toContain('✔ 1. hello succeeded');
+  });
+
+  it('runs steps over SSH with the ssh2 it carries (pure JavaScript, Node built-ins by require)', async () => {
+    const hosts = await Promise.all(['127.0.0.51', '127.0.0.52'].map((address) => startSshd({ address })));
+    onTestFinished(async () => {
+      await Promise.all(hosts.map((h) => h.stop()));
+    });
+    const dir = tempDirForTest();
+    writeFixture(dir, 'known_hosts', hosts.map((h) => `${h.knownHostsLine}\n`).join(''));
+    writeFixture(dir, 'site.yaml', `apiVersion: fieldbook/v1
+kind: Site
+metadata: { name: ssh-lab }
+ssh: { user: ${hosts[0]!.user}, knownHosts: ${join(dir, 'known_hosts')} }
+hosts:
+${hosts.map((h, i) => `  n${i + 1}: { address: ${h.host}, port: ${h.port}, identityFile: ${h.identityFile} }`).join('\n')}
+roles: { nodes: [n1, n2] }
+`);
+    writeFixture(dir, 'rb.yaml', 'apiVersion: fieldbook/v1\nkind: Runbook\nmetadata: { name: s, title: S }\nroles: { nodes: {} }\nsteps:\n  - id: who\n    on: nodes\n    run: echo "user=$(id -un) on ${{ host.name }}"\n  - id: again\n    on: nodes\n    run: echo second\n');
+    const ran = await runCli(['run', 'rb.yaml', '--site', 'site.yaml', '--ui', 'plain', '--run-id', 's'], { cwd: dir, program: BUNDLE });
+    expect(ran.stderr).toBe('');
+    expect(ran.code, ran.stdout).toBe(0);
+    expect(ran.stdout).toContain(`who@n1 | user=${hosts[0]!.user} on n1`);
+    expect(ran.stdout).toContain(`who@n2 | user=${hosts[0]!.user} on n2`);
+    expect(ran.stdout).toContain('again@n2 | second');
   });
 
   it('installs from the tarball with no network, and the installed command works', () => {

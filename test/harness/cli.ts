@@ -23,12 +23,14 @@ export interface CliOptions {
   /** Send this signal after this many milliseconds. */
   signalAfter?: { ms: number; signal: NodeJS.Signals };
   input?: string;
+  /** The program to run instead of bin/fieldbook.js (the single file, say). */
+  program?: string;
 }
 
 /** Run `fieldbook <args>` as a real process with a private FIELDBOOK_HOME under cwd. */
 export function runCli(args: string[], options: CliOptions): Promise<CliResult> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [options.program ?? CLI, ...args], {
       cwd: options.cwd,
       env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: options.cwd, FIELDBOOK_HOME: join(options.cwd, '.fieldbook'), LANG: 'C.UTF-8', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
