@@ -83,7 +83,11 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
     await ctx.record({ type: 'unit-started', unit, attempt, command: '(not rendered)' });
     return finish(ctx, unit, attempt, { outcome: 'failed', reason }, 0);
   }
-  await ctx.record({ type: 'unit-started', unit, attempt, command: display });
+  // The line is written now and fsynced in the background: meanwhile the transport connects and starts the shell
+  // that will read the script, and hands the script over (or starts an argv command) only once the line is
+  // durable. Until it is awaited below, a failed fsync must not count as an unhandled rejection.
+  const durable = ctx.record({ type: 'unit-started', unit, attempt, command: display });
+  durable.catch(() => undefined);
   ctx.emit({ type: 'unit-started', unit, attempt, command: display });
 
   const log = new UnitLog(logPath(ctx.paths, step.id, target.name), `# ${new Date().toISOString()} ${unitLabel(unit)} attempt ${attempt}\n# ${display.split('\n').join('\n# ')}\n`);
@@ -112,6 +116,7 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
       ...(detach ? { detach: detachRequest(ctx, step, target, unit, attempt) } : {}),
       ...(step.timeoutMs !== undefined ? { timeoutMs: step.timeoutMs } : {}),
       signal: ctx.signal,
+      startGate: durable,
       onStdout: (chunk) => receive('stdout', streams.stdout.push(chunk)),
       onStderr: (chunk) => receive('stderr', streams.stderr.push(chunk)),
     });
@@ -125,6 +130,7 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
     const beforeStart = error instanceof TransportError && error.details.phase !== undefined && error.details.phase !== 'exec';
     outcome = beforeStart ? { kind: 'refused', reason } : { kind: 'unknown', reason };
   }
+  await durable; // a journal that cannot be synced stops the run here; the command never got its script
   batch?.drain();
   forward('stdout', streams.stdout.flush());
   forward('stderr', streams.stderr.flush());

@@ -1,6 +1,7 @@
 import type * as Execa from 'execa';
 import { TransportError } from '../errors.js';
 import { buildPayload } from './payload.js';
+import { gateOpened } from './start-gate.js';
 import type { ExecOutcome, ExecRequest, ExecResult, Transport } from './types.js';
 
 /** Grace between SIGTERM and SIGKILL when a step is cancelled or times out. */
@@ -32,13 +33,14 @@ export function createLocalTransport(): Transport {
   };
 }
 
-function argvAndInput(request: ExecRequest): { file: string; args: string[]; input?: string } {
+/** What to spawn and what to give it on stdin; a script goes to a shell that does nothing until it arrives. */
+function argvAndInput(request: ExecRequest): { file: string; args: string[]; input: string; readsScript: boolean } {
   const { command } = request;
   switch (command.kind) {
     case 'script':
-      return { file: command.shell, args: ['-se'], input: buildPayload(command.script, command.shell).toString('utf8') };
+      return { file: command.shell, args: ['-se'], input: buildPayload(command.script, command.shell).toString('utf8'), readsScript: true };
     case 'argv':
-      return { file: command.argv[0] ?? '', args: command.argv.slice(1), ...(command.input !== undefined ? { input: command.input } : {}) };
+      return { file: command.argv[0] ?? '', args: command.argv.slice(1), input: command.input ?? '', readsScript: false };
     case 'kubectl':
     case 'kubectl-exec':
       throw new TransportError('kubectl commands go through the kubectl transport');
@@ -48,9 +50,12 @@ function argvAndInput(request: ExecRequest): { file: string; args: string[]; inp
 async function runLocal(request: ExecRequest): Promise<ExecResult> {
   const { execa } = await loadExeca();
   const started = performance.now();
-  const { file, args, input } = argvAndInput(request);
+  const { file, args, input, readsScript } = argvAndInput(request);
+  // An argv command acts as it starts; a shell waiting for its script may start (a fork and an exec, on this
+  // thread) while the start gate is still closed.
+  if (!readsScript && !(await gateOpened(request))) return { outcome: { kind: 'cancelled' }, durationMs: 0 };
   const child = execa(file, args, {
-    input: input ?? '',
+    ...(readsScript ? {} : { input }),
     buffer: false,
     reject: false,
     stripFinalNewline: false,
@@ -74,6 +79,13 @@ async function runLocal(request: ExecRequest): Promise<ExecResult> {
   const onAbort = () => killTree('cancelled');
   if (request.signal?.aborted) onAbort();
   request.signal?.addEventListener('abort', onAbort, { once: true });
+  if (readsScript) {
+    void gateOpened(request).then((open) => {
+      if (!open) return killTree('cancelled');
+      // Cancelled meanwhile, or a shell that could not start (its outcome comes from the spawn error): no script.
+      if (!ended && child.stdin && !child.stdin.destroyed) child.stdin.end(input);
+    });
+  }
   try {
     const result = await child;
     const outcome: ExecOutcome = ended

@@ -61,6 +61,13 @@ export interface ExecRequest {
   onStdout: (chunk: Buffer) => void;
   onStderr: (chunk: Buffer) => void;
   /**
+   * The command must not act before this resolves (the engine's `unit-started` is then durable). Meanwhile the
+   * transport may prepare what does nothing by itself: connect, open the session, start the shell that waits for
+   * its script on stdin. A script is written only then; an argv command, which acts as it starts, and a detached
+   * one start only then. When it rejects, nothing is delivered and the outcome is `cancelled`.
+   */
+  startGate?: Promise<void>;
+  /**
    * Run detached on a host: the command survives a dropped connection (and the operator's machine), and the
    * same key reattaches instead of running it again. Ignored for local targets.
    */

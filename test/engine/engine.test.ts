@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Operator } from '../../src/engine/operator.js';
 import { withPresets, nobody } from '../../src/engine/operator.js';
+import type { ExecRequest } from '../../src/transports/types.js';
 import { fakeRun, scriptOf } from './fake-run.js';
 
 const SITE = `apiVersion: fieldbook/v1
@@ -26,6 +27,8 @@ ${steps}`;
 const hostOf = (request: { target: { kind: string; host?: { name: string } } }) => request.target.host?.name ?? 'local';
 const presets = (p: { approve?: string[]; decide?: [string, 'rerun' | 'done' | 'skip'][]; record?: [string, string][] }, fallback: Operator = nobody) =>
   withPresets({ approve: new Set(p.approve), decide: new Map(p.decide), record: new Map(p.record) }, fallback);
+
+const nameOf = (request: ExecRequest) => (request.target.kind === 'host' ? request.target.host.name : 'local');
 
 describe('engine', () => {
   it('fans out over a role in parallel, never more than maxParallel at once', async () => {
@@ -74,6 +77,51 @@ describe('engine', () => {
     const run = await fakeRun({ runbook: runbook("  - id: c\n    onFailure: abort\n    run: x\n    capture: { n: { regex: 'n=(\\d+)' } }\n"), reply: () => ({ stdout: 'nothing here' }) });
     expect(run.result).toMatchObject({ status: 'paused', reason: 'step-failed' });
     expect(run.state.steps.get('c')!.units.values().next().value).toMatchObject({ status: 'failed', reason: 'capture n: /n=(\\d+)/ did not match stdout' });
+  });
+
+  it('starts a unit while its unit-started is being synced, but lets it act only once the line is durable', async () => {
+    const order: string[] = [];
+    const run = await fakeRun({
+      runbook: runbook(`  - id: one\n    on: all\n    run: echo one\n  - id: two\n    run: echo two\n`),
+      site: SITE,
+      sync: async (event) => {
+        if (event.type !== 'unit-started') return;
+        order.push(`sync ${event.unit.target}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        order.push(`synced ${event.unit.target}`);
+      },
+      onExec: (request) => order.push(`exec ${nameOf(request)}`),
+      reply: (request) => {
+        order.push(`act ${nameOf(request)}`);
+        return {};
+      },
+    });
+    expect(run.result.status).toBe('succeeded');
+    expect(run.acted).toHaveLength(5);
+    for (const target of ['h1', 'h2', 'h3', 'h4', 'local']) {
+      // The transport had the request while the line was being synced, and it acted only after.
+      expect(order.indexOf(`exec ${target}`)).toBeLessThan(order.indexOf(`synced ${target}`));
+      expect(order.indexOf(`act ${target}`)).toBeGreaterThan(order.indexOf(`synced ${target}`));
+    }
+  });
+
+  it('stops the run when a unit-started cannot be synced, and the command never acts', async () => {
+    const reached: string[] = [];
+    const acted: string[] = [];
+    const run = fakeRun({
+      runbook: runbook(`  - id: one\n    run: echo one\n`),
+      sync: async (event) => {
+        if (event.type === 'unit-started') throw new Error('fsync: EIO');
+      },
+      onExec: (request) => reached.push(nameOf(request)),
+      reply: (request) => {
+        acted.push(nameOf(request));
+        return {};
+      },
+    });
+    await expect(run).rejects.toThrow('fsync: EIO');
+    expect(reached).toEqual(['local']);
+    expect(acted).toEqual([]);
   });
 
   it('retries a failed execution up to retries.count, then succeeds', async () => {

@@ -9,6 +9,7 @@ import type { ResolvedParam } from '../../src/plan/params.js';
 import type { Mode } from '../../src/plan/types.js';
 import { parseText } from '../../src/schema/load.js';
 import { createMasker } from '../../src/secrets/masker.js';
+import { gateOpened } from '../../src/transports/start-gate.js';
 import type { ExecOutcome, ExecRequest } from '../../src/transports/types.js';
 import { tempDirForTest } from '../harness/tmp.js';
 
@@ -26,6 +27,8 @@ export interface FakeRun {
   journal: JournalEvent[];
   state: RunState;
   requests: ExecRequest[];
+  /** Requests whose command acted (their start gate opened), in order. */
+  acted: ExecRequest[];
   /** Highest number of executions running at once. */
   peak: number;
 }
@@ -45,6 +48,10 @@ export async function fakeRun(options: {
   abortAfterMs?: number;
   /** What `pods: all` finds. */
   pods?: string[];
+  /** The fsync of the in-memory journal: awaited after each event is recorded (default: none). */
+  sync?: (event: JournalEvent) => Promise<void>;
+  /** Called as each request reaches the transport, before its start gate opens. */
+  onExec?: (request: ExecRequest) => void;
 }): Promise<FakeRun> {
   const runbook = parseText('runbook.yaml', options.runbook, 'Runbook').value;
   const site = parseText('site.yaml', options.site ?? 'apiVersion: fieldbook/v1\nkind: Site\nmetadata: { name: lab }\n', 'Site').value;
@@ -60,6 +67,7 @@ export async function fakeRun(options: {
   const state = replay(journal);
   const events: EngineEvent[] = [];
   const requests: ExecRequest[] = [];
+  const acted: ExecRequest[] = [];
   let running = 0;
   let peak = 0;
   const controller = new AbortController();
@@ -72,11 +80,16 @@ export async function fakeRun(options: {
     record: async (event: NewJournalEvent) => {
       const full = { ...event, at: new Date().toISOString() } as JournalEvent;
       journal.push(full);
+      await options.sync?.(full);
       applyEvent(state, full);
     },
     transports: {
       async exec(request) {
         const call = requests.push(request) - 1;
+        options.onExec?.(request);
+        // Like the real transports: nothing acts before the start gate opens.
+        if (!(await gateOpened(request))) return { outcome: { kind: 'cancelled' }, durationMs: 0 };
+        acted.push(request);
         const reply = options.reply(request, call);
         running++;
         peak = Math.max(peak, running);
@@ -106,7 +119,7 @@ export async function fakeRun(options: {
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 5))),
     resumeCommand: 'fieldbook resume fake',
   });
-  return { result, events, journal, state, requests, peak };
+  return { result, events, journal, state, requests, acted, peak };
 }
 
 /** The script a request ran (for `run` steps). */

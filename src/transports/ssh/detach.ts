@@ -1,5 +1,6 @@
 import { TransportError } from '../../errors.js';
 import type { ExecOutcome, ExecRequest, ExecResult } from '../types.js';
+import { gateOpened } from '../start-gate.js';
 import { execOnHost, type ExecContext } from './exec.js';
 import { buildPayload } from '../payload.js';
 import { shellQuote } from '../../template/shell-quote.js';
@@ -48,6 +49,7 @@ export async function execDetached(
   if (!/^[A-Za-z0-9._-]+$/.test(detach.key)) {
     throw new TransportError(`detached step key "${detach.key}" may only use letters, digits, ".", "_" and "-"`, { phase: 'exec' });
   }
+  if (!(await gateOpened(request))) return done({ kind: 'cancelled' }); // launching it is the action
   const dir = `${shellQuote(detach.runDir)}/${shellQuote(detach.key)}`;
   const offsets = { ...(detach.offsets ?? { stdout: 0, stderr: 0 }) };
   const stop = stopSignal(request);

@@ -1,5 +1,6 @@
 import type { ClientChannel } from 'ssh2';
 import type { TransportError } from '../../errors.js';
+import { gateOpened } from '../start-gate.js';
 import type { ExecOutcome, ExecRequest, ExecResult } from '../types.js';
 import { SudoGate } from './become.js';
 import type { ConnectionPool, PooledConnection } from './connection-pool.js';
@@ -27,6 +28,8 @@ export async function execOnHost(
   const started = Date.now();
   const done = (outcome: ExecOutcome): ExecResult => ({ outcome, durationMs: Date.now() - started });
   if (request.signal?.aborted) return done({ kind: 'cancelled' });
+  // An argv command acts as it starts; a shell that reads its script from stdin may start before the gate opens.
+  if (!invocation.readsScript && !(await gateOpened(request))) return done({ kind: 'cancelled' });
 
   for (let attempt = 1; ; attempt++) {
     const connection = await context.pool.get(context.endpoint);
@@ -36,8 +39,8 @@ export async function execOnHost(
     } catch {
       return done({ kind: 'cancelled' });
     }
-    const gate = context.become === 'sudo' ? new SudoGate() : undefined;
-    const command = gate ? gate.command(invocation, context.sudoPassword !== undefined) : commandLine(invocation);
+    const sudo = context.become === 'sudo' ? new SudoGate() : undefined;
+    const command = sudo ? sudo.command(invocation, context.sudoPassword !== undefined) : commandLine(invocation);
     let channel: OpenChannel;
     try {
       channel = await openSession(connection, command, request.signal);
@@ -63,7 +66,7 @@ export async function execOnHost(
       );
     }
     try {
-      return done(await drive(channel, connection, request, context, invocation.stdin, gate));
+      return done(await drive(channel, connection, request, context, invocation.stdin, sudo));
     } finally {
       release();
     }
@@ -116,14 +119,17 @@ function openExec(connection: PooledConnection, command: string): Promise<OpenCh
   });
 }
 
-/** Streams output, writes the payload (after sudo is through), enforces timeout and cancel, reads the exit. */
+/**
+ * Streams output, writes the payload (after sudo is through, and once the start gate opens), enforces timeout
+ * and cancel, reads the exit.
+ */
 function drive(
   opened: OpenChannel,
   connection: PooledConnection,
   request: ExecRequest,
   context: ExecContext,
   payload: Buffer,
-  gate: SudoGate | undefined,
+  sudo: SudoGate | undefined,
 ): Promise<ExecOutcome> {
   const { endpoint, killGraceMs } = context;
   const { channel } = opened;
@@ -141,9 +147,9 @@ function drive(
       request.signal?.removeEventListener('abort', onAbort);
       if (ending) return resolve({ kind: ending });
       // sudo never let the script start: a refusal, with sudo's own words and what to do.
-      if (gate?.state === 'waiting') {
+      if (sudo?.state === 'waiting') {
         if (!refusal && passwordSent) context.forgetSudoPassword?.();
-        return resolve(refused(refusal ?? sudoRefused(endpoint, gate.said(), context, passwordSent)));
+        return resolve(refused(refusal ?? sudoRefused(endpoint, sudo.said(), context, passwordSent)));
       }
       if (opened.exit) return resolve(opened.exit);
       const reason = connection.alive
@@ -165,13 +171,23 @@ function drive(
       );
     };
     const onAbort = (): void => stop('cancelled');
+    // The script goes to the waiting shell once the start gate opens; a failed gate closes the channel, nothing
+    // sent.
+    const deliver = (): void => {
+      void gateOpened(request).then((open) => {
+        if (finished || ending) return;
+        if (open) return void channel.end(payload);
+        ending = 'cancelled';
+        channel.close();
+      });
+    };
 
     channel.on('data', (chunk: Buffer) => request.onStdout(chunk));
     channel.stderr.on('data', (chunk: Buffer) => {
-      if (!gate) return request.onStderr(chunk);
-      const { event, passthrough } = gate.feed(chunk);
+      if (!sudo) return request.onStderr(chunk);
+      const { event, passthrough } = sudo.feed(chunk);
       if (passthrough) request.onStderr(passthrough);
-      if (event === 'ready') channel.end(payload);
+      if (event === 'ready') deliver();
       if (event === 'password') {
         passwordSent = true;
         void answerSudo(channel, context, (error) => (refusal = error));
@@ -185,7 +201,7 @@ function drive(
     channel.on('close', finish);
     channel.on('error', () => undefined);
 
-    if (!gate) channel.end(payload);
+    if (!sudo) deliver();
     if (request.timeoutMs !== undefined) timers.push(setTimeout(() => stop('timeout'), request.timeoutMs));
     request.signal?.addEventListener('abort', onAbort, { once: true });
   });

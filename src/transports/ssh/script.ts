@@ -3,7 +3,6 @@ import { shellQuote } from '../../template/shell-quote.js';
 import { buildPayload, setupLines } from '../payload.js';
 import type { Command } from '../types.js';
 
-
 /**
  * How a command runs on the host: the argv the login shell execs (after `setup`: exports and cd, for commands
  * that have no script of their own) and what goes on its stdin.
@@ -12,6 +11,8 @@ export interface RemoteInvocation {
   argv: readonly string[];
   setup: string;
   stdin: Buffer;
+  /** A shell that does nothing until its script arrives on stdin (so it may start before the start gate opens). */
+  readsScript: boolean;
 }
 
 export function remoteInvocation(
@@ -21,9 +22,9 @@ export function remoteInvocation(
 ): RemoteInvocation {
   switch (command.kind) {
     case 'script':
-      return { argv: [command.shell, '-se'], setup: '', stdin: buildPayload(command.script, command.shell, env, cwd) };
+      return { argv: [command.shell, '-se'], setup: '', stdin: buildPayload(command.script, command.shell, env, cwd), readsScript: true };
     case 'argv':
-      return { argv: command.argv, setup: setupLines(env, cwd, true), stdin: Buffer.from(command.input ?? '', 'utf8') };
+      return { argv: command.argv, setup: setupLines(env, cwd, true), stdin: Buffer.from(command.input ?? '', 'utf8'), readsScript: false };
     case 'kubectl':
     case 'kubectl-exec':
       throw new TransportError('kubectl commands go through the kubectl transport', { phase: 'exec' });

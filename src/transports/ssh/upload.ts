@@ -21,7 +21,7 @@ export async function uploadFile(
   const result = await execOnHost(
     { target: { kind: 'host', host }, command: { kind: 'argv', argv: [] }, onStdout: () => undefined, onStderr: (c) => (stderr += c.toString()) },
     context,
-    { argv: ['sh', '-c', WRITE, 'sh', path, mode], setup: '', stdin: Buffer.from(content) },
+    { argv: ['sh', '-c', WRITE, 'sh', path, mode], setup: '', stdin: Buffer.from(content), readsScript: false },
   );
   if (result.outcome.kind !== 'exited' || result.outcome.exitCode !== 0) {
     throw new TransportError(`cannot write ${path} on ${host.name}: ${stderr.trim() || JSON.stringify(result.outcome)}`, {
