@@ -15,7 +15,7 @@
 // (steps) or the unit's own duration (stream); for the floor its time from the first connect to the last exit.
 // Needs root (the lab creates its test users), openssh-server, sudo, /usr/bin/time and Debian's ansible
 // (`apt-get install -y ansible`, or pass --skip-ansible).
-// Usage: npm run build && node bench/ssh.mjs [--repeats 5] [--stream-repeats 3] [--stream-bytes 1073741824]
+// Usage: npm run build && node bench/ssh.mjs [--repeats 5] [--stream-repeats 5] [--stream-bytes 1073741824]
 //                                            [--skip-ansible] [--cpu-prof <dir>]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -104,7 +104,7 @@ try {
 }
 
 function parseArgs(args) {
-  const parsed = { repeats: 5, streamRepeats: 3, streamBytes: 1024 ** 3, skipAnsible: false, cpuProf: undefined };
+  const parsed = { repeats: 5, streamRepeats: 5, streamBytes: 1024 ** 3, skipAnsible: false, cpuProf: undefined };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const value = () => {
