@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { REPO, runCli, SITE_LOCAL, writeFixture } from '../harness/cli.js';
 import { startSshd } from '../harness/sshd.js';
 import { tempDirForTest } from '../harness/tmp.js';
+import { writeLabSite } from '../ssh/helpers.js';
 import { hasTmux, tmuxServer } from '../tui/tmux.js';
 
 /**
@@ -132,15 +133,7 @@ steps:
       await Promise.all(hosts.map((h) => h.stop()));
     });
     const dir = tempDirForTest();
-    writeFixture(dir, 'known_hosts', hosts.map((h) => `${h.knownHostsLine}\n`).join(''));
-    writeFixture(dir, 'site.yaml', `apiVersion: fieldbook/v1
-kind: Site
-metadata: { name: ssh-lab }
-ssh: { user: ${hosts[0]!.user}, knownHosts: ${join(dir, 'known_hosts')} }
-hosts:
-${hosts.map((h, i) => `  n${i + 1}: { address: ${h.host}, port: ${h.port}, identityFile: ${h.identityFile} }`).join('\n')}
-roles: { nodes: [n1, n2] }
-`);
+    writeLabSite(dir, hosts);
     writeFixture(dir, 'rb.yaml', 'apiVersion: fieldbook/v1\nkind: Runbook\nmetadata: { name: s, title: S }\nroles: { nodes: {} }\nsteps:\n  - id: who\n    on: nodes\n    run: echo "user=$(id -un) on ${{ host.name }}"\n  - id: again\n    on: nodes\n    run: echo second\n');
     const ran = await runCli(['run', 'rb.yaml', '--site', 'site.yaml', '--ui', 'plain', '--run-id', 's'], { cwd: dir, program: BUNDLE });
     expect(ran.stderr).toBe('');

@@ -5,6 +5,7 @@ import type { ExecOutcome, HostTarget } from '../../src/transports/types.js';
 import type { SshdLab } from '../harness/sshd.js';
 import { onTestFinished } from 'vitest';
 import { tempDirForTest } from '../harness/tmp.js';
+import { writeFixture } from '../harness/cli.js';
 
 /** The lab as a site host: its address, port, test user and key. */
 export function hostOf(lab: SshdLab, overrides: Partial<HostTarget> = {}): HostTarget {
@@ -65,4 +66,22 @@ export async function runScript(
     },
   });
   return { ...result, stdout, stderr };
+}
+
+/**
+ * A site file (`site.yaml`) for CLI runs on the labs: hosts n1, n2, ... in role `nodes`, the labs' key, and a
+ * known_hosts file that trusts them (or is empty, to meet an unknown host key).
+ */
+export function writeLabSite(dir: string, hosts: readonly SshdLab[], options: { name?: string; knownHosts?: boolean } = {}): void {
+  const { name = 'ssh-lab', knownHosts = true } = options;
+  writeFixture(dir, 'known_hosts', knownHosts ? hosts.map((h) => `${h.knownHostsLine}\n`).join('') : '');
+  writeFixture(dir, 'site.yaml', `apiVersion: fieldbook/v1
+kind: Site
+metadata: { name: ${name} }
+ssh: { user: ${hosts[0]!.user}, knownHosts: ${join(dir, 'known_hosts')} }
+hosts:
+${hosts.map((h, i) => `  n${i + 1}: { address: ${h.host}, port: ${h.port}, identityFile: ${h.identityFile} }`).join('\n')}
+roles:
+  nodes: [${hosts.map((_, i) => `n${i + 1}`).join(', ')}]
+`);
 }

@@ -6,7 +6,7 @@ import { createSshTransport, type SshTransport } from '../../src/transports/ssh/
 import { runCli, writeFixture } from '../harness/cli.js';
 import { startSshd, type SshdLab } from '../harness/sshd.js';
 import { makeTempDir } from '../harness/tmp.js';
-import { hostOf } from './helpers.js';
+import { hostOf, writeLabSite } from './helpers.js';
 
 /**
  * sshd down for 20 s during a detached step (its listener and every connection killed, as when the host's sshd
@@ -84,15 +84,7 @@ describe.concurrent('sshd down for 20 s during a detached step', () => {
     ctx.onTestFinished(() => removeRemoteRunDirs(runId));
     const marker = `/tmp/fieldbook-${runId}`;
     ctx.onTestFinished(() => rmSync(marker, { force: true }));
-    writeFixture(dir, 'known_hosts', `${lab.knownHostsLine}\n`);
-    writeFixture(dir, 'site.yaml', `apiVersion: fieldbook/v1
-kind: Site
-metadata: { name: outage }
-ssh: { user: ${lab.user}, knownHosts: ${join(dir, 'known_hosts')} }
-hosts:
-  n1: { address: ${lab.host}, port: ${lab.port}, identityFile: ${lab.identityFile} }
-roles: { nodes: [n1] }
-`);
+    writeLabSite(dir, [lab], { name: 'outage' });
     const chunks = 60;
     writeFixture(dir, 'rb.yaml', `apiVersion: fieldbook/v1
 kind: Runbook

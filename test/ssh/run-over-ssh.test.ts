@@ -5,6 +5,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli, writeFixture } from '../harness/cli.js';
 import { startSshd, type SshdLab } from '../harness/sshd.js';
 import { tempDirForTest } from '../harness/tmp.js';
+import { writeLabSite } from './helpers.js';
 
 /** `fieldbook run` over SSH to real sshd hosts, end to end through the CLI. */
 
@@ -14,24 +15,11 @@ async function lab(address: string): Promise<SshdLab> {
   return sshd;
 }
 
-function site(dir: string, hosts: SshdLab[], knownHosts = true): void {
-  writeFixture(dir, 'known_hosts', knownHosts ? hosts.map((h) => `${h.knownHostsLine}\n`).join('') : '');
-  writeFixture(dir, 'site.yaml', `apiVersion: fieldbook/v1
-kind: Site
-metadata: { name: ssh-lab }
-ssh: { user: ${hosts[0]!.user}, knownHosts: ${join(dir, 'known_hosts')} }
-hosts:
-${hosts.map((h, i) => `  n${i + 1}: { address: ${h.host}, port: ${h.port}, identityFile: ${h.identityFile} }`).join('\n')}
-roles:
-  nodes: [${hosts.map((_, i) => `n${i + 1}`).join(', ')}]
-`);
-}
-
 describe('fieldbook run over SSH', () => {
   it('fans a step out over real hosts and captures per host', async () => {
     const hosts = [await lab('127.0.0.21'), await lab('127.0.0.22')];
     const dir = tempDirForTest();
-    site(dir, hosts);
+    writeLabSite(dir, hosts);
     writeFixture(dir, 'rb.yaml', `apiVersion: fieldbook/v1
 kind: Runbook
 metadata: { name: over-ssh, title: Over SSH }
@@ -54,7 +42,7 @@ steps:
   it('refuses an unknown host key, naming its fingerprint, and accepts it with --accept-host-key', async () => {
     const host = await lab('127.0.0.23');
     const dir = tempDirForTest();
-    site(dir, [host], false);
+    writeLabSite(dir, [host], { knownHosts: false });
     writeFixture(dir, 'rb.yaml', 'apiVersion: fieldbook/v1\nkind: Runbook\nmetadata: { name: k, title: K }\nroles: { nodes: {} }\nsteps:\n  - id: hello\n    on: nodes\n    onFailure: abort\n    run: echo hello\n');
     const refused = await runCli(['run', 'rb.yaml', '--site', 'site.yaml', '--ui', 'plain', '--run-id', 'k'], { cwd: dir });
     expect(refused.code).toBe(1);
@@ -70,7 +58,7 @@ steps:
   it('a detached step survives a crash of fieldbook: resume reattaches, it runs once, output is not repeated', async () => {
     const host = await lab('127.0.0.24');
     const dir = tempDirForTest();
-    site(dir, [host]);
+    writeLabSite(dir, [host]);
     // The test user writes it on the "host" (this machine): /tmp, removed afterwards.
     const marker = `fieldbook-detach-${Date.now()}`;
     onTestFinished(() => rmSync(`/tmp/${marker}`, { force: true }));
