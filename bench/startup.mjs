@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Start-up of the single-file bundle, without and with its code cache, against the unbundled CLI, measured in the
 // same run. "First start" is the single file with FIELDBOOK_CODE_CACHE=off (what a first start pays, less the
-// writing of the cache); "cached" is every later start (the cache in a temp FIELDBOOK_HOME, written by a first run).
+// writing of the cache); "cached" is every later start (the cache in a temp XDG_CACHE_HOME, written by a first run).
 // Usage: npm run build && npm run bundle && node bench/startup.mjs [repeats=15]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -19,7 +19,7 @@ function median(file, args, env = {}) {
   const times = [];
   for (let i = 0; i < repeats; i++) {
     const start = performance.now();
-    execFileSync(process.execPath, [file, ...args], { stdio: 'ignore', cwd: root, env: { ...process.env, FIELDBOOK_HOME: home, ...env } });
+    execFileSync(process.execPath, [file, ...args], { stdio: 'ignore', cwd: root, env: { ...process.env, XDG_CACHE_HOME: home, ...env } });
     times.push(performance.now() - start);
   }
   return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
@@ -32,7 +32,7 @@ try {
     ['validate main runbook', ['validate', 'acp-registry-full-wipe', '--site', site]],
   ].map(([name, args]) => {
     const first = median(bundle, args, { FIELDBOOK_CODE_CACHE: 'off' });
-    execFileSync(process.execPath, [bundle, ...args], { stdio: 'ignore', cwd: root, env: { ...process.env, FIELDBOOK_HOME: home } }); // writes the cache
+    execFileSync(process.execPath, [bundle, ...args], { stdio: 'ignore', cwd: root, env: { ...process.env, XDG_CACHE_HOME: home } }); // writes the cache
     const cached = median(bundle, args);
     const unbundled = median(cli, args);
     return { name, first, cached, unbundled };

@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // fieldbook in one file (built by scripts/bundle.mjs from this loader and the bundled program below it).
 //
-// Why a loader: compiling the 1.3 MiB program is most of fieldbook's start-up (about 35 ms of 90), and Node 20
+// Why a loader: compiling the 1.5 MiB program was a third of fieldbook's start-up (about 35 ms), and Node 20
 // keeps no compile cache for ES modules. So the program is carried as a string and compiled as a script with
-// V8's code cache, kept per user and per build in $FIELDBOOK_HOME/cache/code (else $XDG_CACHE_HOME/fieldbook/code,
-// else ~/.cache/fieldbook/code). The first start writes it; later starts skip the compile. A cache from another
-// build, Node or set of V8 flags is never used: its name says which it belongs to, and V8 checks it again.
-// FIELDBOOK_CODE_CACHE=off reads and writes none. Every cache error is ignored: it only costs the compile.
+// V8's code cache, kept per user and per build in $XDG_CACHE_HOME/fieldbook/code (else ~/.cache/fieldbook/code;
+// never in $FIELDBOOK_HOME, which a team may share). The first start writes it; later starts skip the compile.
+// A cache from another build, Node or set of V8 flags is never used: its name says which it belongs to, and V8
+// checks it again. It is code, so a cache that someone else could have written (not ours, or writable by others,
+// or in such a directory) is not read, and replaced when the directory is ours. FIELDBOOK_CODE_CACHE=off reads
+// and writes none. Every cache error is ignored: it only costs the compile.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -31,15 +33,26 @@ async function start(program) {
 
 function codeCachePath(programSha256, env) {
   if (env.FIELDBOOK_CODE_CACHE === 'off') return undefined;
-  const base = env.FIELDBOOK_HOME ? join(env.FIELDBOOK_HOME, 'cache') : join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'fieldbook');
+  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
   // V8 rejects a cache made by another V8 or other flags; naming them keeps two Nodes from overwriting each other.
   const runtime = createHash('sha256').update(`${process.version} ${process.arch} ${process.execArgv.join(' ')}`).digest('hex').slice(0, 12);
-  return join(base, 'code', `fieldbook-${programSha256.slice(0, 16)}-${runtime}.cache`);
+  return join(base, 'fieldbook', 'code', `fieldbook-${programSha256.slice(0, 16)}-${runtime}.cache`);
+}
+
+/** Ours, and writable by no one else. */
+function isPrivate(stat) {
+  const uid = process.getuid?.();
+  return (uid === undefined || stat.uid === uid) && (stat.mode & 0o022) === 0;
 }
 
 function readCache(path) {
   try {
-    return readFileSync(path);
+    const fd = openSync(path, 'r');
+    try {
+      return isPrivate(fstatSync(fd)) && isPrivate(statSync(dirname(path))) ? readFileSync(fd) : undefined;
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     return undefined;
   }
@@ -50,6 +63,7 @@ function writeCache(script, path) {
   const temp = `${path}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    if (!isPrivate(statSync(dirname(path)))) return;
     writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
     renameSync(temp, path);
   } catch {

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { REPO, runCli, SITE_LOCAL, writeFixture } from '../harness/cli.js';
@@ -74,21 +74,24 @@ steps:
     expect(offline(dir, ['show', 'r']).stdout).toContain('said = "hello field"');
   });
 
-  it('keeps a code cache per build: written by the first start, then used as is; a bad one is replaced', () => {
+  it('keeps a code cache per user and build: written by the first start, then used; a bad or unsafe one is replaced', () => {
     const dir = tempDirForTest();
     copyFileSync(BUNDLE, join(dir, 'fieldbook.mjs'));
-    const cacheDir = join(dir, 'home', 'cache', 'code');
+    // In the user's cache directory ($HOME/.cache here), not in FIELDBOOK_HOME, which a team may share.
+    const cacheDir = join(dir, '.cache', 'fieldbook', 'code');
     const caches = () => (existsSync(cacheDir) ? readdirSync(cacheDir) : []);
 
     const first = offline(dir, ['runbooks']);
     expect(first.stderr).toBe('');
     expect(caches()).toHaveLength(1);
+    expect(existsSync(join(dir, 'home', 'cache'))).toBe(false);
     const [name] = caches();
     expect(name).toMatch(/^fieldbook-[0-9a-f]{16}-[0-9a-f]{12}\.cache$/);
     const path = join(cacheDir, name!);
     const written = statSync(path);
     expect(written.size).toBeGreaterThan(100_000);
     expect(written.mode & 0o777).toBe(0o600);
+    expect(statSync(cacheDir).mode & 0o777).toBe(0o700);
 
     // Accepted by V8: the next start leaves it alone (a rejected cache is written again).
     expect(offline(dir, ['runbooks']).stdout).toContain('acp-registry-full-wipe');
@@ -101,13 +104,26 @@ steps:
     expect(repaired.stdout).toContain('acp-registry-full-wipe');
     expect(statSync(path).size).toBeGreaterThan(100_000);
 
+    // A cache others could have written is code we did not make: not read, and replaced by a private one.
+    chmodSync(path, 0o666);
+    const before = statSync(path);
+    expect(offline(dir, ['runbooks']).stdout).toContain('acp-registry-full-wipe');
+    const after = statSync(path);
+    expect(after.ino).not.toBe(before.ino);
+    expect(after.mode & 0o777).toBe(0o600);
+    // In a directory others can write to, nothing is read or written.
+    chmodSync(cacheDir, 0o777);
+    rmSync(path);
+    expect(offline(dir, ['runbooks']).stdout).toContain('acp-registry-full-wipe');
+    expect(caches()).toEqual([]);
+
     // Off: nothing read or written. An unusable cache directory (here a file) costs nothing but the compile.
     const off = tempDirForTest();
     copyFileSync(BUNDLE, join(off, 'fieldbook.mjs'));
     expect(offline(off, ['--version'], { FIELDBOOK_CODE_CACHE: 'off' }).status).toBe(0);
-    expect(existsSync(join(off, 'home'))).toBe(false);
+    expect(existsSync(join(off, '.cache'))).toBe(false);
     writeFileSync(join(off, 'not-a-dir'), '');
-    const blocked = offline(off, ['runbooks'], { FIELDBOOK_HOME: join(off, 'not-a-dir') });
+    const blocked = offline(off, ['runbooks'], { XDG_CACHE_HOME: join(off, 'not-a-dir') });
     expect(blocked.stderr).toBe('');
     expect(blocked.stdout).toContain('acp-registry-full-wipe');
   });
