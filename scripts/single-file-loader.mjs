@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 
@@ -33,7 +33,8 @@ async function start(program) {
 
 function codeCachePath(programSha256, env) {
   if (env.FIELDBOOK_CODE_CACHE === 'off') return undefined;
-  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
+  // A relative XDG_CACHE_HOME is invalid (XDG Base Directory spec): ignored, not taken from the working directory.
+  const base = env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : join(env.HOME || homedir(), '.cache');
   // V8 rejects a cache made by another V8 or other flags; naming them keeps two Nodes from overwriting each other.
   const runtime = createHash('sha256').update(`${process.version} ${process.arch} ${process.execArgv.join(' ')}`).digest('hex').slice(0, 12);
   return join(base, 'fieldbook', 'code', `fieldbook-${programSha256.slice(0, 16)}-${runtime}.cache`);

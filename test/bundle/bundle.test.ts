@@ -122,6 +122,9 @@ steps:
     copyFileSync(BUNDLE, join(off, 'fieldbook.mjs'));
     expect(offline(off, ['--version'], { FIELDBOOK_CODE_CACHE: 'off' }).status).toBe(0);
     expect(existsSync(join(off, '.cache'))).toBe(false);
+    expect(offline(off, ['--version'], { XDG_CACHE_HOME: 'relative' }).status).toBe(0);
+    expect(existsSync(join(off, 'relative'))).toBe(false); // invalid by the XDG spec: $HOME/.cache instead
+    expect(existsSync(join(off, '.cache', 'fieldbook', 'code'))).toBe(true);
     writeFileSync(join(off, 'not-a-dir'), '');
     const blocked = offline(off, ['runbooks'], { XDG_CACHE_HOME: join(off, 'not-a-dir') });
     expect(blocked.stderr).toBe('');
