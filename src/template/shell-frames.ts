@@ -129,11 +129,12 @@ export function endWord(frame: CommandFrame, refuse: (hole: number) => void): vo
   const name = frame.literal;
   const atStart = frame.commandStart;
   if (frame.test) {
+    // Refused as each word ends, not when `]]` is seen: a closing the scanner misreads must not let one through.
+    const previous = frame.test.at(-1);
+    if (isArithmeticTest(previous?.text)) frame.wordHoles.forEach(refuse);
+    if (isArithmeticTest(word)) previous?.holes.forEach(refuse);
     frame.test.push({ text: word, holes: frame.wordHoles });
-    if (word === ']]') {
-      refuseArithmeticOperands(frame.test, refuse);
-      frame.test = undefined;
-    }
+    if (word === ']]') frame.test = undefined;
   } else if (atStart && word === '[[') {
     frame.test = [];
   }
@@ -152,11 +153,8 @@ export function endWord(frame: CommandFrame, refuse: (hole: number) => void): vo
   frame.wordHoles = [];
 }
 
-function refuseArithmeticOperands(words: TestWord[], refuse: (hole: number) => void): void {
-  for (const [i, word] of words.entries()) {
-    if (word.text === undefined || !ARITHMETIC_TESTS.has(word.text)) continue;
-    for (const operand of [words[i - 1], words[i + 1]]) operand?.holes.forEach(refuse);
-  }
+function isArithmeticTest(word: string | undefined): boolean {
+  return word !== undefined && ARITHMETIC_TESTS.has(word);
 }
 
 /** Arithmetic or eval anywhere around a hole makes it unsafe, even inside a substitution, whose output is evaluated too. */

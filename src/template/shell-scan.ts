@@ -22,6 +22,9 @@ import {
 } from './shell-frames.js';
 import type { WordContext } from './shell-word.js';
 
+/** Frames in which the shell removes backslash-newline (not quotes that keep it literal, comments or bodies). */
+const REMOVES_CONTINUATIONS = new Set<Frame['kind']>(['command', 'double', 'param', 'arith']);
+
 /** How one `${{ }}` in a script must be spelled, or why it cannot be spelled safely there. */
 export type HoleContext = WordContext | { error: string };
 
@@ -72,6 +75,9 @@ class ScriptScanner {
     }
     const top = this.top();
     const char = charAt(this.items, i) ?? '';
+    // Outside single quotes, comments and here-document bodies the shell removes backslash-newline before it
+    // reads words (and a backslash that ends the script): `le\<newline>t` is `let`, `$\<newline>((` arithmetic.
+    if (char === '\\' && REMOVES_CONTINUATIONS.has(top.kind) && this.isContinuation(i)) return i + 2;
     switch (top.kind) {
       case 'command':
         return this.command(top, char, i);
@@ -113,29 +119,34 @@ class ScriptScanner {
       case '|':
         endCommand(frame, this.refuse);
         return i + 1;
-      case '(':
+      case '(': {
         endWord(frame, this.refuse);
-        if (this.at(i + 1) === '(') return this.push({ kind: 'arith', parens: 0, closer: ')' }, i + 2);
+        const next = this.peek(i + 1);
+        if (next.char === '(') return this.push({ kind: 'arith', parens: 0, closer: ')' }, next.at + 1);
         frame.parens++;
         endCommand(frame, this.refuse);
         return i + 1;
+      }
       case ')':
         endCommand(frame, this.refuse);
         if (frame.parens > 0) frame.parens--;
         else if (frame.caseDepth === 0 && frame.closedByParen) return this.pop(i + 1);
         return i + 1;
       case '<':
-      case '>':
+      case '>': {
         endWord(frame, this.refuse);
-        if (this.at(i + 1) === '(') {
+        const next = this.peek(i + 1);
+        if (next.char === '(') {
           markWord(frame);
-          return this.push(newCommand(true), i + 2);
+          return this.push(newCommand(true), next.at + 1);
         }
-        if (char === '<' && this.at(i + 1) === '<') {
-          if (this.at(i + 2) === '<') return i + 3;
-          return this.heredocOperator(i + 2);
+        if (char === '<' && next.char === '<') {
+          const third = this.peek(next.at + 1);
+          if (third.char === '<') return third.at + 1;
+          return this.heredocOperator(next.at + 1);
         }
         return i + 1;
+      }
       case '#':
         if (frame.inWord) break;
         return this.push({ kind: 'comment' }, i + 1);
@@ -143,14 +154,17 @@ class ScriptScanner {
       case '"':
       case "'":
       case '`':
-      case '\\':
-        if (char === '$' && !'({[\'"'.includes(this.at(i + 1) ?? 'x')) break;
+      case '\\': {
+        const next = this.peek(i + 1).char ?? 'x';
+        if (char === '$' && next === '$') this.pidBeforeBracket(i);
+        if (char === '$' && !'({[\'"'.includes(next)) break;
         markWord(frame);
         if (char === '"') return this.push({ kind: 'double' }, i + 1);
         if (char === "'") return this.push({ kind: 'single' }, i + 1);
-        if (char === '\\') addQuoted(frame, this.at(i + 1) === '\n' ? '' : (this.at(i + 1) ?? ''));
-        else if (char === '`' || '({['.includes(this.at(i + 1) ?? 'x')) addExpansion(frame);
+        if (char === '\\') addQuoted(frame, this.at(i + 1) ?? '');
+        else if (char === '`' || '({['.includes(next)) addExpansion(frame);
         return this.expansionOrEscape(char, i, 'word');
+      }
     }
     addChar(frame, char);
     return i + 1;
@@ -160,7 +174,9 @@ class ScriptScanner {
   private param(frame: ParamFrame, char: string, i: number): number {
     if (char === '}' && frame.brackets === 0) return this.pop(i + 1);
     if (frame.part === 'name') {
-      const used = readParamName(frame, char, this.at(i + 1));
+      const next = this.peek(i + 1);
+      const used = readParamName(frame, char, next.char);
+      if (used === 2) return next.at + 1;
       if (used > 0) return i + used;
     }
     if (frame.part === 'index') {
@@ -183,7 +199,8 @@ class ScriptScanner {
     else if (char === frame.closer && frame.parens > 0) frame.parens--;
     else if (char === ']' && frame.closer === ']') return this.pop(i + 1);
     else if (char === ')' && frame.closer === ')') {
-      if (this.at(i + 1) === ')') return this.pop(i + 2);
+      const next = this.peek(i + 1);
+      if (next.char === ')') return this.pop(next.at + 1);
       // Not `))`: the shell re-reads `$((`/`((` as nested `$( (`/`( (`, in ways that differ between versions.
       this.lost ??= 'a "$((" or "((" that does not end with "))" is read differently by different shells';
       return this.pop(i + 1);
@@ -198,14 +215,26 @@ class ScriptScanner {
     if (char === '\\') return this.escape(i);
     if (char === '`') return this.backtickRegion(i);
     if (char !== '$') return i + 1;
-    const next = this.at(i + 1);
-    if (next === '(' && this.at(i + 2) === '(') return this.push({ kind: 'arith', parens: 0, closer: ')' }, i + 3);
-    if (next === '(') return this.push(newCommand(true), i + 2);
-    if (next === '[') return this.push({ kind: 'arith', parens: 0, closer: ']' }, i + 2);
-    if (next === '{') return this.push({ kind: 'param', mode: this.paramMode(), part: 'name', named: false, brackets: 0 }, i + 2);
-    if (quoting === 'word' && next === "'") return this.push({ kind: 'ansi' }, i + 2);
-    if (quoting === 'word' && next === '"') return this.push({ kind: 'double' }, i + 2);
+    const { char: next, at } = this.peek(i + 1);
+    if (next === '$') this.pidBeforeBracket(i);
+    const after = this.peek(at + 1);
+    if (next === '(' && after.char === '(') return this.push({ kind: 'arith', parens: 0, closer: ')' }, after.at + 1);
+    if (next === '(') return this.push(newCommand(true), at + 1);
+    if (next === '[') return this.push({ kind: 'arith', parens: 0, closer: ']' }, at + 1);
+    if (next === '{') return this.push({ kind: 'param', mode: this.paramMode(), part: 'name', named: false, brackets: 0 }, at + 1);
+    if (quoting === 'word' && next === "'") return this.push({ kind: 'ansi' }, at + 1);
+    if (quoting === 'word' && next === '"') return this.push({ kind: 'double' }, at + 1);
     return i + 1;
+  }
+
+  /**
+   * `$$(`, `$${`, `$$[`: bash's parser pairs the second `$` with the bracket (so it decides where quotes end as if
+   * a substitution started), but expanding the word reads `$$` (the pid) and a literal bracket, and finds the
+   * quotes elsewhere. No quoting is reliable after that.
+   */
+  private pidBeforeBracket(i: number): void {
+    const { at } = this.peek(i + 1);
+    if ('({['.includes(this.peek(at + 1).char ?? 'x')) this.lost ??= 'a "$$" right before "(", "{" or "[" is read one way by bash\'s parser and another when expanded';
   }
 
   // A backslash escapes the next character; before a hole it would escape the hole's opening quote.
@@ -293,6 +322,18 @@ class ScriptScanner {
 
   private at(i: number): string | undefined {
     return charAt(this.items, i);
+  }
+
+  /** A backslash at `i` that the shell removes with the newline after it, or that ends the script. */
+  private isContinuation(i: number): boolean {
+    return this.at(i + 1) === '\n' || i + 1 >= this.items.length;
+  }
+
+  /** The next character from `i` on as the shell reads it (line continuations removed), and where it is. */
+  private peek(i: number): { char: string | undefined; at: number } {
+    let at = i;
+    while (this.at(at) === '\\' && this.at(at + 1) === '\n') at += 2;
+    return { char: this.at(at), at };
   }
 
   private push(frame: Frame, next: number): number {

@@ -38,6 +38,8 @@ describe('quoting contexts', () => {
     ['after a quoted string that contains a quote', `echo "it's" \${{ params.x }}`, `echo "it's" 'a b'`],
     ['an escaped quote does not open a string', "echo \\' ${{ params.x }}", "echo \\' 'a b'"],
     ['a # inside a word is not a comment', 'echo a#${{ params.nl }}', "echo a#'one\ntwo'"],
+    ['after a line continuation', 'printf %s \\\n  ${{ params.x }} "y${{ params.x }}" \\\n  z', `printf %s \\\n  'a b' "y"'a b'"" \\\n  z`],
+    ['a backslash-newline inside single quotes stays', "echo 'le\\\nt' ${{ params.x }}", "echo 'le\\\nt' 'a b'"],
   ])('%s', (_name, template, expected) => {
     expect(renderScript(template, scope)).toBe(expected);
   });
@@ -170,6 +172,15 @@ describe('other places no quoting can make safe', () => {
     ['an operand before -eq in [[ ]]', '[[ ${{ params.n }} -eq 5 ]] && echo five'],
     ['a quoted operand after -lt in [[ ]]', 'if [[ 1 -lt "${{ params.n }}" ]]; then :; fi'],
     ['a substitution operand of -ge in [[ ]]', '[[ $(echo ${{ params.n }}) -ge 1 ]]'],
+    // The shell removes backslash-newline (and a backslash ending the script) before it reads words; found by the fuzz test.
+    ['an -eq operand when a backslash ends the script', '[[ ${{ params.n }} -eq 1 ]]\\'],
+    ['an -eq operand before a line continuation', '[[ ${{ params.n }} -eq 1 \\\n]]'],
+    ['an -eq operand before ]] and a line continuation', '[[ ${{ params.n }} -eq 1 ]]\\\n'],
+    ['an operator split by a line continuation', '[[ ${{ params.n }} -e\\\nq 1 ]]'],
+    ['[[ split by a line continuation', '[\\\n[ ${{ params.n }} -eq 1 ]]'],
+    ['$(( split by a line continuation', 'echo $\\\n(( ${{ params.n }} ))'],
+    ['(( split by a line continuation', '(\\\n( ${{ params.n }} ))'],
+    ['let split by a line continuation', 'le\\\nt x=${{ params.n }}'],
   ])('arithmetic: %s', (_name, template) => {
     const error = refusal(template);
     expect(error.message).toMatch(ARITHMETIC);
@@ -192,6 +203,7 @@ describe('other places no quoting can make safe', () => {
     ['unquoted', 'eval ${{ params.x }}'],
     ['in a substitution', 'eval "$(echo ${{ params.x }})"'],
     ['after a keyword', 'if true; then eval echo "${{ params.x }}"; fi'],
+    ['split by a line continuation', 'ev\\\nal echo ${{ params.x }}'],
   ])('eval runs its arguments as code: %s', (_name, template) => {
     expect(refusal(template).message).toMatch(/^\$\{\{ \}\} as an argument of eval is run as shell code/);
   });
@@ -216,6 +228,14 @@ describe('other places no quoting can make safe', () => {
     const template = 'echo $(( echo a ) # \' )\necho ${{ params.x }}';
     expect(refusal(template).message).toMatch(/^cannot tell how to quote \$\{\{ \}\} here: a "\$\(\(" or "\(\(" that does not end/);
     expect(refusal('((true) )\necho ${{ params.x }}').message).toMatch(/^cannot tell how to quote/);
+  });
+
+  test('"$$(" makes every later expansion refused: bash pairs the bracket when parsing, not when expanding', () => {
+    // Found by the fuzz test: `$("$("$$(")")"${{ x }}"` let a value with backticks run.
+    for (const template of ['$("$("$$(")")"${{ params.x }}"', 'echo "$$(${{ params.x }})"', 'echo $${ ${{ params.x }}', 'echo "$$[" ${{ params.x }}']) {
+      expect(refusal(template).message).toMatch(/^cannot tell how to quote \$\{\{ \}\} here: a "\$\$" right before/);
+    }
+    expect(renderScript('echo $$ "$$" ${{ params.x }} "x$$y"', scope)).toBe(`echo $$ "$$" 'a b' "x$$y"`);
   });
 
   test('arithmetic ends where it ends: later words and string tests in [[ ]] are quoted normally', () => {
