@@ -20,13 +20,18 @@ export function holeAt(items: readonly Item[], i: number): Hole | undefined {
 
 /**
  * The command inside old-style backticks starting at `i`: it ends at the first unescaped backtick, and
- * \$ \` \\ (and \" within "...") lose their backslash before the shell parses it.
+ * \$ \` \\ (and \" within "...") lose their backslash before the shell parses it. A backslash-newline is a line
+ * continuation, removed when the outer command is read (even where the inner command has single quotes).
  */
 export function decodeBackticks(items: readonly Item[], i: number, inDouble: boolean): { decoded: Item[]; next: number } {
   const decoded: Item[] = [];
   let j = i + 1;
   while (j < items.length && charAt(items, j) !== '`') {
     const next = charAt(items, j + 1);
+    if (charAt(items, j) === '\\' && next === '\n') {
+      j += 2;
+      continue;
+    }
     if (charAt(items, j) === '\\' && next !== undefined && ('$`\\'.includes(next) || (inDouble && next === '"'))) {
       decoded.push(next);
       j += 2;

@@ -52,7 +52,8 @@ const { script } = fc.letrec<{ word: string; command: string; script: string }>(
 }));
 
 // Mutations splice in raw shell syntax, making scripts that are almost valid.
-const rawToken = fc.constantFrom('"', "'", '`', '$(', ')', '(', '}', '${u:-', "$'", '\\', '#', '\n', ';', 'EOF\n', '<<EOF', X);
+// Line continuations and `$$` (the pid) are there because each hid an injection once.
+const rawToken = fc.constantFrom('"', "'", '`', '$(', ')', '(', '}', '${u:-', "$'", '\\', '\\\n', '$$', '#', '\n', ';', 'EOF\n', '<<EOF', X);
 const template = fc.oneof(
   script,
   fc.tuple(script, fc.array(fc.tuple(fc.nat(), rawToken), { maxLength: 3 })).map(([text, edits]) =>
@@ -99,6 +100,26 @@ test('no template and no value ever runs code from the value', () => {
   );
   // Only meaningful if most templates are rendered and run rather than refused.
   expect(ran).toBeGreaterThan(150);
+});
+
+// Injections this test once found, kept as they were found: each ran the value before its fix.
+test.each([
+  [': <<EOF\nit\'s $u "\nEOF\n[[ ${{ params.x }} -eq 1 ]]\\', 'a[$(touch "$M")]'],
+  ['$("$("$$(")")"${{ params.x }}"', '`$(touch "$M")`'],
+  ['(`\\`"\\\\\\\n"${{ params.x }}"\\``)', '$(touch "$M")'],
+])('found by this test once: %j with %j', (text, value) => {
+  const dir = mkdtempSync(join(tmpdir(), 'fieldbook-fuzz-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const marker = join(dir, 'injected');
+  let rendered: string;
+  try {
+    rendered = renderScript(text, { params: { x: value }, u: null });
+  } catch (error) {
+    expect(error).toBeInstanceOf(TemplateError);
+    return;
+  }
+  runBash(rendered, dir, marker);
+  expect(existsSync(marker), rendered).toBe(false);
 });
 
 test('the fuzz oracle can fail: a value spliced in without quoting does run', () => {
