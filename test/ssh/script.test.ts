@@ -33,6 +33,23 @@ describe.each(['bash', 'sh'] as const)('script payload for %s', (shell) => {
     expect(runPayload(shell, 'fieldbook-no-such-command\n').code).toBe(127);
   });
 
+  it('runs none of a script with a syntax error anywhere, even after set +e', () => {
+    // Line by line, bash would run the lines before the error and, after `set +e`, go on at the next line: inside
+    // a multi-line value that the error left unquoted.
+    const script = "set +e\necho one\na=(<'\necho injected\n'\necho two\n";
+    const result = runPayload(shell, script);
+    expect(result.stdout).toBe('');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/syntax error/i);
+    if (shell === 'bash') expect(spawnSync('bash', ['-s'], { input: script, encoding: 'utf8' }).stdout).toBe('one\ninjected\n');
+  });
+
+  it('says what the syntax error is, and runs nothing before it', () => {
+    const result = runPayload(shell, 'echo one\necho two\nif then\n');
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/syntax error.*then/i);
+  });
+
   it('carries scripts without a trailing newline, with heredocs and multibyte text', () => {
     const result = runPayload(shell, 'cat <<EOF\nünïcødé ✓\nEOF\necho end');
     expect(result.stdout).toBe('ünïcødé ✓\nend\n');
