@@ -6,7 +6,7 @@ import type { Command, KubeSettings } from '../transports/types.js';
 
 /** The command one execution of a step runs, with every `${{ }}` expanded in `scope`. Manual steps have none. */
 export function renderCommand(step: StepSpec, site: Site, scope: Record<string, Value>): Command | undefined {
-  if (step.run !== undefined) return { kind: 'script', script: renderScript(step.run, scope), shell: step.shell };
+  if (step.run !== undefined) return { kind: 'script', script: renderScript(step.run, scope, step.shell), shell: step.shell };
   const kubectl = step.kubectl;
   if (!kubectl) return undefined;
   const kube = kubeSettings(site);
@@ -19,7 +19,7 @@ export function renderCommand(step: StepSpec, site: Site, scope: Record<string, 
     selector: optional(exec.selector),
     container: optional(exec.container),
   });
-  return { kind: 'kubectl-exec', kube, exec: { ...target, shell: exec.shell, ...(exec.pods === 'all' ? { pods: 'all' as const } : {}) }, script: renderScript(kubectl.run ?? '', scope) };
+  return { kind: 'kubectl-exec', kube, exec: { ...target, shell: exec.shell, ...(exec.pods === 'all' ? { pods: 'all' as const } : {}) }, script: renderScript(kubectl.run ?? '', scope, exec.shell) };
 }
 
 /** The site's kube settings, without the `via` (which picks the transport, not the flags). */

@@ -13,10 +13,11 @@ type ExprSegment = Extract<Segment, { kind: 'expr' }>;
 /**
  * Renders a `run` script so that every expansion is exactly one shell word whatever its value: single-quoted
  * where unquoted, closed and reopened inside "...", '...' and $'...', re-escaped inside backticks. Lists become
- * one word with items joined by newlines, objects JSON. Throws `TemplateError` where no quoting is safe
+ * one word with items joined by newlines (written `$'\n'` for bash: see `spellWord`), objects JSON. Throws
+ * `TemplateError` where no quoting is safe
  * (here-document bodies, arithmetic, right after a backslash) and for values holding a NUL byte.
  */
-export function renderScript(template: string, scope: Scope): string {
+export function renderScript(template: string, scope: Scope, shell: 'bash' | 'sh' = 'bash'): string {
   const { segments, contexts } = analyse(template);
   const [problem] = problems(segments, contexts);
   if (problem) throw problem;
@@ -31,7 +32,7 @@ export function renderScript(template: string, scope: Scope): string {
     const text = valueToText(evaluate(segment.expr, scope), '\n');
     if (text.includes('\0')) throw nulError(segment);
     if (!context || 'error' in context) throw new FieldbookError('internal', `no quoting context for ${segment.source}`);
-    out += spellWord(text, context);
+    out += spellWord(text, context, shell);
   }
   return out;
 }

@@ -90,7 +90,7 @@ describe('renderScript against real shells', () => {
     const template = scriptFor(POSIX_PARTS);
     fc.assert(
       fc.property(hostile, (v) => {
-        const argv = runShell('dash', renderScript(template, { params: { x: v } }));
+        const argv = runShell('dash', renderScript(template, { params: { x: v } }, 'sh'));
         expect(argv).toEqual([...POSIX_PARTS.map(([, expected]) => expected(v)), ...tailExpected(v)]);
       }),
       { numRuns: 60 },

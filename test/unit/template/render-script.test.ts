@@ -37,7 +37,7 @@ describe('quoting contexts', () => {
     ['$((…)) elsewhere on the line does not matter', 'echo $((1+2)) ${{ params.x }}', "echo $((1+2)) 'a b'"],
     ['after a quoted string that contains a quote', `echo "it's" \${{ params.x }}`, `echo "it's" 'a b'`],
     ['an escaped quote does not open a string', "echo \\' ${{ params.x }}", "echo \\' 'a b'"],
-    ['a # inside a word is not a comment', 'echo a#${{ params.nl }}', "echo a#'one\ntwo'"],
+    ['a # inside a word is not a comment', 'echo a#${{ params.nl }}', "echo a#'one'$'\\n''two'"],
     ['after a line continuation', 'printf %s \\\n  ${{ params.x }} "y${{ params.x }}" \\\n  z', `printf %s \\\n  'a b' "y"'a b'"" \\\n  z`],
     ['a backslash-newline inside single quotes stays', "echo 'le\\\nt' ${{ params.x }}", "echo 'le\\\nt' 'a b'"],
   ])('%s', (_name, template, expected) => {
@@ -46,7 +46,7 @@ describe('quoting contexts', () => {
 
   test('inside a comment, newlines in the value are written as \\n so the comment cannot end early', () => {
     expect(renderScript('true # note ${{ params.nl }}\necho ${{ params.nl }}', scope)).toBe(
-      "true # note 'one\\ntwo'\necho 'one\ntwo'",
+      "true # note 'one\\ntwo'\necho 'one'$'\\n''two'",
     );
     expect(renderScript('# ${{ params.q }}', scope)).toBe(`# 'it'\\''s "$x"'`);
   });
@@ -81,7 +81,20 @@ describe('quoting contexts', () => {
 
 describe('value conversion', () => {
   test('a list is one word with items joined by newlines', () => {
-    expect(renderScript('for f in ${{ params.files }}; do :; done', scope)).toBe("for f in 'a b\nc'\\''d'; do :; done");
+    expect(renderScript('for f in ${{ params.files }}; do :; done', scope)).toBe("for f in 'a b'$'\\n''c'\\''d'; do :; done");
+    expect(renderScript('for f in ${{ params.files }}; do :; done', scope, 'sh')).toBe("for f in 'a b\nc'\\''d'; do :; done");
+  });
+
+  test('bash: a newline in a value is written $\'\\n\', so no line of the script holds the rest of a value', () => {
+    // bash resumes after a syntax error at the next line (with set +e even inside eval): that line is the runbook's.
+    const hostile = { params: { x: 'a\ntouch /tmp/pwned\n' } };
+    for (const template of ['a=(<${{ params.x }}', 'echo "${{ params.x }}" \'${{ params.x }}\' $\'${{ params.x }}\'', 'echo `echo "${{ params.x }}"`']) {
+      const rendered = renderScript(template, hostile);
+      expect(rendered.split('\n'), rendered).toHaveLength(1);
+    }
+    expect(renderScript('echo "${{ params.x }}"', hostile)).toBe(`echo ""'a'$'\\n''touch /tmp/pwned'$'\\n'''""`);
+    // dash has no $'...' and stops at a syntax error: the newline stays as it is.
+    expect(renderScript('echo ${{ params.x }}', hostile, 'sh')).toBe("echo 'a\ntouch /tmp/pwned\n'");
   });
 
   test('objects are JSON, numbers and booleans via String(), null is an empty word', () => {
