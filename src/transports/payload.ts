@@ -21,8 +21,9 @@ export function buildPayload(
   // -e from `-se`, stated again: a parse that fails must end the shell there, before bash looks past the error.
   const preamble = `set -e\n${setupLines(env, cwd, false)}`;
   // The header shares the script's first line, so dash's line numbers in a syntax error are the script's (bash
-  // counts from the payload's line, as it did for the `eval` that runs the script).
-  const parse = 'eval "__fieldbook_parsed() { $__fieldbook_script\n}"; unset -f __fieldbook_parsed\n';
+  // counts from the payload's line, as it did for the `eval` that runs the script). Short names: bash reads this
+  // tail of the payload a byte per read(2).
+  const parse = 'eval "__fbp(){ $__fieldbook_script\n}";unset -f __fbp\n';
   const run = 'eval "unset __fieldbook_script; $__fieldbook_script" </dev/null\n';
   return shell === 'bash' ? bashPayload(preamble, body, parse, run) : shPayload(preamble, body, parse, run);
 }
@@ -52,7 +53,7 @@ export function setupLines(env: Readonly<Record<string, string>>, cwd: string | 
 function bashPayload(preamble: string, body: string, parse: string, run: string): Buffer {
   const script = Buffer.from(body, 'utf8');
   // A script may turn extglob on before it uses it; the parse must accept what the run would.
-  const extglob = `if shopt -q extglob; then ${parse}else shopt -s extglob; ${parse}shopt -u extglob; fi\n`;
+  const extglob = `shopt -q extglob&&__fbx=||{ __fbx=1;shopt -s extglob;}\n${parse}[ -z "$__fbx" ]||shopt -u extglob\n`;
   return Buffer.concat([
     Buffer.from(`${preamble}LC_ALL=C IFS= read -r -d '' -N ${script.length} __fieldbook_script\n`, 'utf8'),
     script,
