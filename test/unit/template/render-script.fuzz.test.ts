@@ -87,25 +87,37 @@ function runBash(script: string, dir: string, marker: string): void {
   spawnSync('bash', ['-se'], { input, cwd: dir, timeout: 5000, env: { M: marker, PATH: process.env['PATH'] ?? '/usr/bin:/bin' } });
 }
 
-test('no template and no value ever runs code from the value', () => {
+/** A temp directory for the marker file a successful injection creates; removed when the test ends. */
+function markerPlace(): { dir: string; marker: string } {
   const dir = mkdtempSync(join(tmpdir(), 'fieldbook-fuzz-'));
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  const marker = join(dir, 'injected');
+  return { dir, marker: join(dir, 'injected') };
+}
+
+/** Renders and runs `text` with `value`: undefined when refused (with a TemplateError), else whether the value ran. */
+function tryInjection(text: string, value: string, { dir, marker }: { dir: string; marker: string }): { rendered: string; injected: boolean } | undefined {
+  let rendered: string;
+  try {
+    rendered = renderScript(text, { params: { x: value }, u: null });
+  } catch (error) {
+    expect(error).toBeInstanceOf(TemplateError);
+    return undefined;
+  }
+  runBash(rendered, dir, marker);
+  const injected = existsSync(marker);
+  rmSync(marker, { force: true });
+  return { rendered, injected };
+}
+
+test('no template and no value ever runs code from the value', () => {
+  const place = markerPlace();
   let ran = 0;
   fc.assert(
     fc.property(template, hostileValue, (text, value) => {
-      let rendered: string;
-      try {
-        rendered = renderScript(text, { params: { x: value }, u: null });
-      } catch (error) {
-        expect(error).toBeInstanceOf(TemplateError);
-        return;
-      }
+      const outcome = tryInjection(text, value, place);
+      if (!outcome) return;
       ran++;
-      runBash(rendered, dir, marker);
-      const injected = existsSync(marker);
-      rmSync(marker, { force: true });
-      expect(injected, `injected by ${JSON.stringify(value)} into:\n${rendered}`).toBe(false);
+      expect(outcome.injected, `injected by ${JSON.stringify(value)} into:\n${outcome.rendered}`).toBe(false);
     }),
     { numRuns: 400 },
   );
@@ -119,24 +131,12 @@ test.each([
   ['$("$("$$(")")"${{ params.x }}"', '`$(touch "$M")`'],
   ['(`\\`"\\\\\\\n"${{ params.x }}"\\``)', '$(touch "$M")'],
 ])('found by this test once: %j with %j', (text, value) => {
-  const dir = mkdtempSync(join(tmpdir(), 'fieldbook-fuzz-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  const marker = join(dir, 'injected');
-  let rendered: string;
-  try {
-    rendered = renderScript(text, { params: { x: value }, u: null });
-  } catch (error) {
-    expect(error).toBeInstanceOf(TemplateError);
-    return;
-  }
-  runBash(rendered, dir, marker);
-  expect(existsSync(marker), rendered).toBe(false);
+  const outcome = tryInjection(text, value, markerPlace());
+  expect(outcome?.injected ?? false, outcome?.rendered).toBe(false);
 });
 
 test('the fuzz oracle can fail: a value spliced in without quoting does run', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fieldbook-fuzz-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  const marker = join(dir, 'injected');
+  const { dir, marker } = markerPlace();
   runBash(`printf %s "b${'";touch "$M";"'}"`, dir, marker);
   expect(existsSync(marker)).toBe(true);
 });
