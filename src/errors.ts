@@ -66,6 +66,15 @@ export class TransportError extends FieldbookError {
   }
 }
 
+/**
+ * A transport's module (execa, ssh2) that cannot be loaded: nothing ran, so the unit is a refusal (phase
+ * `start`), not an unknown outcome.
+ */
+export function moduleLoadFailure(what: string, cause: unknown): TransportError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new TransportError(`cannot load ${what}: ${reason}`, { phase: 'start', hint: 'reinstall fieldbook (npm ci)' }, { cause });
+}
+
 /** For exhaustive switches over string unions. */
 export function assertNever(value: never): never {
   throw new FieldbookError('internal', `unexpected value: ${JSON.stringify(value)}`);

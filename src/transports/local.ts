@@ -1,5 +1,5 @@
 import type * as Execa from 'execa';
-import { TransportError } from '../errors.js';
+import { moduleLoadFailure, TransportError } from '../errors.js';
 import { buildPayload } from './payload.js';
 import { gateOpened } from './start-gate.js';
 import type { ExecOutcome, ExecRequest, ExecResult, Transport } from './types.js';
@@ -16,8 +16,7 @@ let execaModule: Promise<typeof Execa> | undefined;
 export function loadExeca(): Promise<typeof Execa> {
   execaModule ??= import('execa').catch((cause: unknown) => {
     execaModule = undefined;
-    // Nothing ran: a refusal (phase `start`), not an unknown outcome.
-    throw new TransportError(`cannot load execa to run local commands: ${cause instanceof Error ? cause.message : String(cause)}`, { phase: 'start', hint: 'reinstall fieldbook (npm ci)' });
+    throw moduleLoadFailure('execa to run local commands', cause);
   });
   return execaModule;
 }

@@ -1,5 +1,5 @@
 import type { TransportSet } from '../engine/context.js';
-import { TransportError } from '../errors.js';
+import { moduleLoadFailure, TransportError } from '../errors.js';
 import type { Mode } from '../plan/types.js';
 import { createKubectlTransport } from './kubectl/index.js';
 import { createLocalTransport } from './local.js';
@@ -28,8 +28,7 @@ export function createTransportSet(options: TransportSetOptions): TransportSet {
       }
       ssh ??= options.ssh().catch((cause: unknown) => {
         ssh = undefined;
-        // Nothing ran: a refusal (phase `start`), not an unknown outcome.
-        throw new TransportError(`cannot load the SSH transport: ${cause instanceof Error ? cause.message : String(cause)}`, { phase: 'start', hint: 'reinstall fieldbook (npm ci)' });
+        throw moduleLoadFailure('the SSH transport', cause);
       });
       const transport = await ssh;
       return request.detach && request.command.kind === 'script' ? transport.execDetached(request, request.detach) : transport.exec(request);
