@@ -13,9 +13,9 @@ type ExprSegment = Extract<Segment, { kind: 'expr' }>;
 /**
  * Renders a `run` script so that every expansion is exactly one shell word whatever its value: single-quoted
  * where unquoted, closed and reopened inside "...", '...' and $'...', re-escaped inside backticks. Lists become
- * one word with items joined by newlines (written `$'\n'` for bash: see `spellWord`), objects JSON. Throws
- * `TemplateError` where no quoting is safe
- * (here-document bodies, arithmetic, right after a backslash) and for values holding a NUL byte.
+ * one word with items joined by newlines, objects JSON. `shell` is the step's (bash unless the runbook says sh):
+ * it decides how a newline in a value is written (see `spellWord`). Throws `TemplateError` where no quoting is
+ * safe (here-document bodies, arithmetic, right after a backslash) and for values holding a NUL byte.
  */
 export function renderScript(template: string, scope: Scope, shell: 'bash' | 'sh' = 'bash'): string {
   const { segments, contexts } = analyse(template);

@@ -22,7 +22,7 @@ export interface WordContext {
  * a syntax error at the next line (with `set +e`, even inside the `eval` that runs a step), and that line must
  * be the runbook's, not the rest of a value. dash has no `$'...'`, and stops at a syntax error.
  */
-export function spellWord(value: string, context: WordContext, shell: 'bash' | 'sh' = 'bash'): string {
+export function spellWord(value: string, context: WordContext, shell: 'bash' | 'sh'): string {
   const quote = shell === 'bash' ? bashQuote : shellQuote;
   let text = spellInMode(value, context.mode, quote);
   for (const inDouble of context.backticks.toReversed()) text = backtickEscape(text, inDouble);
