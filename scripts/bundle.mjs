@@ -4,12 +4,12 @@
 // out (it falls back to pure JS, as in a normal install here: see docs/decisions.md).
 // The file is scripts/single-file-loader.mjs with the bundled program as a string: the loader compiles it with
 // V8's code cache (see the loader). So the program is bundled as the body of a function: Node's built-ins come
-// from the `require` it is given, and it has no import or export statement left.
+// from the `require` it is given, and it has no import or export statement left (the build runs the file once).
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, resolve } from 'node:path';
-import { Script } from 'node:vm';
 import { build } from 'esbuild';
 
 const root = resolve(import.meta.dirname, '..');
@@ -80,12 +80,6 @@ const bundled = await build({
 });
 
 const source = bundled.outputFiles.find((f) => f.path === out).text;
-// A leftover import or export statement, or import.meta, would only fail when the file runs: fail the build.
-try {
-  new Script(`(async function (require, __filename, __dirname, __fbUrl) {"use strict";\n${source}\n})`, { filename: out });
-} catch (error) {
-  throw new Error(`the bundled program does not compile as a function body: ${error.message}`);
-}
 if (/\bimport\(/.test(source)) throw new Error('the bundled program still has a dynamic import(), which the loader cannot serve');
 for (const file of bundled.outputFiles.filter((f) => f.path !== out)) writeFileSync(file.path, file.contents); // legal comments
 
@@ -94,6 +88,15 @@ const slot = "const PROGRAM = { sha256: '', source: '' }; // filled in by script
 if (loader.split(slot).length !== 2) throw new Error(`scripts/single-file-loader.mjs must hold the line: ${slot}`);
 const program = { sha256: createHash('sha256').update(source).digest('hex'), source };
 writeFileSync(out, loader.replace(slot, () => `const PROGRAM = ${JSON.stringify(program)};`));
+
+// A leftover import or export statement, or import.meta, would only fail when the file runs: run it once, through
+// the loader itself, and fail the build rather than a start on a customer site.
+const started = spawnSync(process.execPath, [out, '--version'], { encoding: 'utf8', env: { ...process.env, FIELDBOOK_CODE_CACHE: 'off' } });
+if (started.status !== 0 || started.stdout.trim() !== embedded.version) {
+  rmSync(out, { force: true });
+  const why = started.stderr.split('\n').find((line) => /Error/.test(line)) ?? started.stdout;
+  throw new Error(`the single file does not start: ${why.trim()}`);
+}
 
 const bytes = readFileSync(out);
 const sha = createHash('sha256').update(bytes).digest('hex');
