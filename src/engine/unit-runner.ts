@@ -130,7 +130,11 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
     const beforeStart = error instanceof TransportError && error.details.phase !== undefined && error.details.phase !== 'exec';
     outcome = beforeStart ? { kind: 'refused', reason } : { kind: 'unknown', reason };
   }
-  await durable; // a journal that cannot be synced stops the run here; the command never got its script
+  // A journal that cannot be synced stops the run here: the command never got its script, as its log says.
+  await durable.catch(async (error: unknown) => {
+    await log.close('# not run: its start could not be written to the journal\n').catch(() => undefined);
+    throw error;
+  });
   batch?.drain();
   forward('stdout', streams.stdout.flush());
   forward('stderr', streams.stderr.flush());

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { logPath, runPaths } from '../../src/journal/run-dir.js';
+import { tempDirForTest } from '../harness/tmp.js';
 import type { Operator } from '../../src/engine/operator.js';
 import { withPresets, nobody } from '../../src/engine/operator.js';
 import type { ExecRequest } from '../../src/transports/types.js';
@@ -108,7 +111,9 @@ describe('engine', () => {
   it('stops the run when a unit-started cannot be synced, and the command never acts', async () => {
     const reached: string[] = [];
     const acted: string[] = [];
+    const paths = runPaths(tempDirForTest());
     const run = fakeRun({
+      paths,
       runbook: runbook(`  - id: one\n    run: echo one\n`),
       sync: async (event) => {
         if (event.type === 'unit-started') throw new Error('fsync: EIO');
@@ -122,6 +127,8 @@ describe('engine', () => {
     await expect(run).rejects.toThrow('fsync: EIO');
     expect(reached).toEqual(['local']);
     expect(acted).toEqual([]);
+    // The log is closed, and says the command never ran.
+    expect(readFileSync(logPath(paths, 'one', 'local'), 'utf8')).toMatch(/# not run: its start could not be written to the journal\n$/);
   });
 
   it('retries a failed execution up to retries.count, then succeeds', async () => {

@@ -2,7 +2,7 @@ import { runEngine, type RunResult } from '../../src/engine/engine.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { nobody, type Operator } from '../../src/engine/operator.js';
 import type { JournalEvent, NewJournalEvent } from '../../src/journal/events.js';
-import { runPaths } from '../../src/journal/run-dir.js';
+import { runPaths, type RunPaths } from '../../src/journal/run-dir.js';
 import { applyEvent, replay, type RunState } from '../../src/journal/state.js';
 import { buildPlan } from '../../src/plan/plan.js';
 import type { ResolvedParam } from '../../src/plan/params.js';
@@ -50,6 +50,8 @@ export async function fakeRun(options: {
   pods?: string[];
   /** The fsync of the in-memory journal: awaited after each event is recorded (default: none). */
   sync?: (event: JournalEvent) => Promise<void>;
+  /** The run directory (logs); a fresh temp one by default. */
+  paths?: RunPaths;
   /** Called as each request reaches the transport, before its start gate opens. */
   onExec?: (request: ExecRequest) => void;
 }): Promise<FakeRun> {
@@ -72,11 +74,12 @@ export async function fakeRun(options: {
   let peak = 0;
   const controller = new AbortController();
   if (options.abortAfterMs !== undefined) setTimeout(() => controller.abort(), options.abortAfterMs);
+  const paths = options.paths ?? runPaths(tempDirForTest());
   const secrets = Object.values(params).filter((p) => p.secret).map((p) => String(p.value));
   const result = await runEngine({
     plan, runbook, site, mode, state,
     params: Object.fromEntries(Object.entries(params).map(([k, p]) => [k, p.value])),
-    paths: runPaths(tempDirForTest()),
+    paths,
     record: async (event: NewJournalEvent) => {
       const full = { ...event, at: new Date().toISOString() } as JournalEvent;
       journal.push(full);
