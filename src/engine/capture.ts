@@ -1,4 +1,5 @@
 import type { CaptureSpec } from '../schema/runbook.js';
+import { runQuery } from '../template/json-query.js';
 
 /** Captured text is bounded: a capture of more than this fails the step instead of eating memory. */
 export const MAX_CAPTURE_BYTES = 16 * 1024 * 1024;
@@ -31,6 +32,7 @@ function captureOne(spec: CaptureSpec, text: string): { value: unknown } | { err
     } catch (error) {
       return { error: `${spec.from} is not JSON (${(error as Error).message})` };
     }
+    if (spec.query !== undefined) return queried(parsed, spec.query);
     if (spec.path === undefined) return { value: parsed };
     let value = parsed;
     for (const key of spec.path.split('.')) {
@@ -40,6 +42,17 @@ function captureOne(spec: CaptureSpec, text: string): { value: unknown } | { err
     return { value };
   }
   return { value: text.trim() };
+}
+
+function queried(parsed: unknown, query: string): { value: unknown } | { error: string } {
+  let value: unknown;
+  try {
+    value = runQuery(parsed, query);
+  } catch (error) {
+    return { error: `query ${query}: ${(error as Error).message}` };
+  }
+  // JMESPath answers null for a path that is not there: that is nothing found, as for `path`.
+  return value === null ? { error: `query ${query} found nothing (null)` } : { value };
 }
 
 /** Collects a stream for captures, refusing to grow past MAX_CAPTURE_BYTES. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queryProblem } from '../template/json-query.js';
 import { Duration, Identifier, Name, ParamValue, Template } from './common.js';
 
 export const PARAM_TYPES = ['string', 'integer', 'boolean', 'list'] as const;
@@ -45,8 +46,9 @@ export const CaptureSpec = z
     regex: z.string().optional().describe('first match; `group` picks a capture group (default 1, or 0 when none)'),
     group: z.union([z.number().int().min(0), z.string()]).optional(),
     lines: z.boolean().optional().describe('a list of the non-empty lines'),
-    json: z.boolean().optional().describe('parsed JSON; `path` picks a dotted path inside it'),
+    json: z.boolean().optional().describe('parsed JSON; `path` picks a dotted path inside it, or `query` shapes it'),
     path: z.string().optional(),
+    query: z.string().optional().describe('JMESPath query on the parsed JSON (jmespath.site), e.g. items[].metadata.name'),
   })
   .superRefine((capture, ctx) => {
     const modes = (['regex', 'lines', 'json'] as const).filter((mode) => capture[mode] !== undefined && capture[mode] !== false);
@@ -61,6 +63,14 @@ export const CaptureSpec = z
       }
     }
     if (capture.path !== undefined && !capture.json) ctx.addIssue({ code: 'custom', path: ['path'], message: '`path` needs `json: true`' });
+    if (capture.query !== undefined) {
+      if (!capture.json) ctx.addIssue({ code: 'custom', path: ['query'], message: '`query` needs `json: true`' });
+      else if (capture.path !== undefined) ctx.addIssue({ code: 'custom', path: ['query'], message: 'give `path` or `query`, not both (a query starts from the whole JSON)' });
+      else {
+        const problem = queryProblem(capture.query);
+        if (problem) ctx.addIssue({ code: 'custom', path: ['query'], message: problem });
+      }
+    }
     if (capture.group !== undefined && capture.regex === undefined) ctx.addIssue({ code: 'custom', path: ['group'], message: '`group` needs `regex`' });
   });
 export type CaptureSpec = z.infer<typeof CaptureSpec>;
