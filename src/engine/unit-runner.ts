@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { FieldbookError, TransportError } from '../errors.js';
 import { unitLabel, type UnitKey } from '../journal/events.js';
 import { logPath } from '../journal/run-dir.js';
-import { hostView, MASK } from '../plan/plan.js';
+import { hostView, itemValue, MASK } from '../plan/plan.js';
 import { displayCommand, renderCommand } from '../plan/render-step.js';
 import { referencedSteps } from '../plan/references.js';
 import { buildScope } from '../plan/scope.js';
@@ -28,9 +28,10 @@ export function unitScope(ctx: EngineContext, step: PlannedStep, target: Planned
     run: { id: ctx.state.runId, mode: ctx.mode },
     steps: stepViews(ctx.state.steps, referenced(ctx, step)),
     ...(host ? { host } : {}),
-    ...(item !== undefined ? { item } : {}),
+    ...(item !== undefined ? { item: itemValue(item) } : {}),
   });
 }
+
 
 const REFERENCED = new WeakMap<PlannedStep, PlannedStep[]>();
 const BY_ID = new WeakMap<EngineContext['plan'], Map<string, PlannedStep>>();

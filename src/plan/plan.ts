@@ -20,7 +20,7 @@ export function buildPlan(runbook: Runbook, site: Site, params: Record<string, R
   const shown = Object.fromEntries(Object.entries(params).map(([name, p]) => [name, { ...p, value: p.secret ? MASK : p.value }]));
   const scopeParams = Object.fromEntries(Object.entries(shown).map(([name, p]) => [name, p.value]));
   const steps = placeholderSteps(runbook, site);
-  const base = { params: scopeParams, site, run: { id: '⟨run.id⟩', mode: 'live' as const }, steps };
+  const base = { params: scopeParams, site, run: { id: '⟨run.id⟩', mode: 'live' as const }, steps, placeholders: true };
   return {
     runbook: { name: runbook.metadata.name, title: runbook.metadata.title, ...(runbook.metadata.description ? { description: runbook.metadata.description } : {}) },
     site: { name: site.metadata.name },
@@ -39,7 +39,7 @@ function planStep(step: StepSpec, index: number, site: Site, base: Omit<Paramete
   for (const target of targets) {
     const host = target.transport.kind === 'host' && kind === 'run' ? hostView(site, target.name) : undefined;
     for (const item of itemValues) {
-      const scope = buildScope({ ...base, ...(host ? { host } : {}), ...(item !== undefined ? { item } : {}) });
+      const scope = buildScope({ ...base, ...(host ? { host } : {}), ...(item !== undefined ? { item: itemValue(item) } : {}) });
       const command = renderCommand(step, site, scope);
       const manual = renderManual(step, scope);
       const display = command ? displayCommand(command) : manual ? [manual.instructions.trim(), ...manual.checklist.map((c) => `[ ] ${c}`)].join('\n') : '';
@@ -132,9 +132,25 @@ export function evaluateItems(foreach: string | (string | number)[], scope: Reco
   if (Array.isArray(foreach)) return foreach.map(String);
   const whole = evaluateWhole(foreach, scope);
   const value = whole === undefined ? renderText(foreach, scope) : whole;
+  // A record stays whole, as compact JSON: itemValue reads it back.
   if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
   if (value === null || value === '') return [];
   return String(value).split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
+}
+
+/**
+ * A foreach item as expressions see it. Items are journaled as text; a record item (an object of a JSON capture)
+ * was written as compact JSON, so text that is exactly that form is read back as the record (`item.<field>`) and
+ * renders as the same text. Any other text stays text.
+ */
+export function itemValue(item: string): Value {
+  if (!item.startsWith('{')) return item;
+  try {
+    const parsed: unknown = JSON.parse(item);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && JSON.stringify(parsed) === item ? (parsed as Value) : item;
+  } catch {
+    return item;
+  }
 }
 
 /** Every step's outputs as ⟨steps.x.outputs.y⟩ placeholders, so a plan can show where run-time values go. */

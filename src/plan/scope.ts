@@ -1,6 +1,6 @@
 import type { ParamValue } from '../schema/common.js';
 import type { Site } from '../schema/site.js';
-import type { Value } from '../template/index.js';
+import { PLACEHOLDER_SCOPE, type Value } from '../template/index.js';
 import type { Mode } from './types.js';
 
 /** What one step has produced so far, as expressions see it under `steps.<id>`. */
@@ -17,6 +17,8 @@ export interface ScopeInput {
   host?: { name: string; address: string; port?: number; user?: string; vars: Record<string, ParamValue> };
   item?: Value;
   steps: Record<string, StepView>;
+  /** A plan's scope: paths into `⟨…⟩` placeholders give longer placeholders (see PLACEHOLDER_SCOPE). */
+  placeholders?: boolean;
 }
 
 /** The object tree `${{ }}` paths are looked up in. */
@@ -32,5 +34,6 @@ export function buildScope(input: ScopeInput): Record<string, Value> {
     scope['host'] = { name, address, port: port ?? 22, user: user ?? '', vars };
   }
   if (input.item !== undefined) scope['item'] = input.item;
+  if (input.placeholders) Object.defineProperty(scope, PLACEHOLDER_SCOPE, { value: true });
   return scope;
 }

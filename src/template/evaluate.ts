@@ -63,12 +63,22 @@ export function looselyEqual(a: Value, b: Value): boolean {
   );
 }
 
+/**
+ * Marks a plan's scope, where run-time values are placeholders such as `⟨item⟩`: a path into a placeholder gives
+ * the longer placeholder (`⟨item.namespace⟩`) instead of an error. Never set on a scope a command runs with.
+ */
+export const PLACEHOLDER_SCOPE: unique symbol = Symbol('fieldbook.placeholder-scope');
+
+const PLACEHOLDER = /^⟨([^⟨⟩]+)⟩$/u;
+
 // Walks the dotted path through own properties only (never the prototype) and list indexes.
 function lookup(segments: string[], offset: number, scope: Scope): Value {
   const path = segments.join('.');
   let current: Value | Scope = scope;
   for (const [i, segment] of segments.entries()) {
     const parent = segments.slice(0, i).join('.');
+    const placeholder = typeof current === 'string' && PLACEHOLDER_SCOPE in scope ? PLACEHOLDER.exec(current) : null;
+    if (placeholder) return `⟨${[placeholder[1], ...segments.slice(i)].join('.')}⟩`;
     if (Array.isArray(current)) {
       const index = /^[0-9]+$/.test(segment) ? Number(segment) : -1;
       const item: Value | undefined = current[index];

@@ -76,6 +76,31 @@ describe('engine', () => {
     expect(run.state.steps.get('each')!.outputs).toEqual({ echoed: ['echo x.tgz 200', 'echo y.tgz 200'] });
   });
 
+  it('runs foreach over records: item.<field> is one field, item the record as compact JSON; text items stay text', async () => {
+    const run = await fakeRun({
+      runbook: runbook(`  - id: find
+    run: find
+    capture: { pods: { json: true, query: 'items[].{namespace: ns, pod: name}' }, names: { lines: true, from: stderr } }
+  - id: each
+    foreach: \${{ steps.find.outputs.pods }}
+    run: exec \${{ item.namespace }} \${{ item.pod }} \${{ item }}
+  - id: texts
+    foreach: \${{ steps.find.outputs.names }}
+    run: echo \${{ item }}
+`),
+      reply: (request) =>
+        scriptOf(request) === 'find' ? { stdout: '{"items":[{"ns":"a","name":"p1"},{"ns":"b","name":"p2"}]}', stderr: '{"x": 1}\n{"x":1}\n' } : {},
+    });
+    expect(run.result).toEqual({ status: 'succeeded' });
+    expect(run.requests.map(scriptOf).slice(1)).toEqual([
+      `exec 'a' 'p1' '{"namespace":"a","pod":"p1"}'`,
+      `exec 'b' 'p2' '{"namespace":"b","pod":"p2"}'`,
+      // Text that looks like JSON is passed as it was printed, not re-encoded.
+      `echo '{"x": 1}'`,
+      `echo '{"x":1}'`,
+    ]);
+  });
+
   it('fails a step whose capture finds nothing, saying which capture and why', async () => {
     const run = await fakeRun({ runbook: runbook("  - id: c\n    onFailure: abort\n    run: x\n    capture: { n: { regex: 'n=(\\d+)' } }\n"), reply: () => ({ stdout: 'nothing here' }) });
     expect(run.result).toMatchObject({ status: 'paused', reason: 'step-failed' });

@@ -119,6 +119,26 @@ describe('buildPlan', () => {
     expect(step(p, 'skipped').when).toEqual({ kind: 'known', value: false });
   });
 
+  test('a path into a run-time value shows as a longer placeholder (records of an earlier step)', () => {
+    const runbook = parseText('r.yaml', `apiVersion: fieldbook/v1
+kind: Runbook
+metadata: { name: r, title: R }
+steps:
+  - id: find
+    kubectl: { args: [get, pods, -A, -o, json] }
+    capture: { pods: { json: true, query: 'items[].{ns: metadata.namespace}' } }
+  - id: each
+    foreach: \${{ steps.find.outputs.pods }}
+    kubectl:
+      exec: { namespace: '\${{ item.ns }}', pod: '\${{ item.pod }}' }
+      run: echo \${{ steps.find.outputs.pods.0.ns }}
+`, 'Runbook').value;
+    const site = parseText('s.yaml', 'apiVersion: fieldbook/v1\nkind: Site\nmetadata: { name: s }\nkube: { via: local }\n', 'Site').value;
+    const each = buildPlan(runbook, site, {}).steps[1]!;
+    expect(each.invocations.map((i) => i.display)).toEqual([expect.stringContaining("--namespace '⟨item.ns⟩' exec -i ⟨item.pod⟩ -- sh")]);
+    expect(each.invocations[0]!.display).toContain("echo '⟨steps.find.outputs.pods.0.ns⟩'");
+  });
+
   test('step facts: strategy, timeout, readonly kubectl verbs, captures', () => {
     const p = plan();
     expect(step(p, 'backup')).toMatchObject({ strategy: 'serial', maxParallel: 1, timeoutMs: 7_200_000, captures: ['archive'], readonly: false });
