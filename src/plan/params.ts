@@ -56,6 +56,8 @@ export function resolveParams(runbook: Runbook, inputs: ParamInputs): { params: 
     }
     if (candidate.raw === undefined) {
       if (spec.required) problems.push(missing(name, spec));
+      // An optional param nobody gave is empty, so a runbook can test it (`params.token && ...`).
+      else params[name] = { value: emptyValue(spec), source: 'not set', secret: spec.secret };
       continue;
     }
     const typed = coerce(spec, candidate.raw, candidate.source === 'param' || candidate.source === 'env' || candidate.source === 'prompt');
@@ -66,6 +68,11 @@ export function resolveParams(runbook: Runbook, inputs: ParamInputs): { params: 
     params[name] = { value: typed, source: candidate.source, secret: spec.secret };
   }
   return { params, problems };
+}
+
+/** The value of an optional param nobody gave: empty text, an empty list, or false. */
+export function emptyValue(spec: ParamSpec): ParamValue {
+  return spec.type === 'list' ? [] : spec.type === 'boolean' ? false : '';
 }
 
 type Candidate = { raw?: unknown; source: ParamSource } | { problem: string };

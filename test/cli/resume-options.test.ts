@@ -25,6 +25,32 @@ function setup(): string {
 
 const counter = (dir: string) => readFileSync(join(dir, 'counter'), 'utf8').trim().split('\n');
 
+describe('optional params nobody gave', () => {
+  it('are empty in the run and on resume: an optional secret is not asked for again', async () => {
+    const dir = tempDirForTest();
+    writeFixture(dir, 'site.yaml', SITE_LOCAL);
+    writeFixture(dir, 'opt.yaml', `apiVersion: fieldbook/v1
+kind: Runbook
+metadata: { name: opt, title: Optional params }
+params:
+  token: { secret: true }
+  user: {}
+  extra: { type: list }
+steps:
+  - id: first
+    run: test -f go || { echo "not yet"; exit 1; }
+  - id: second
+    run: echo "route=\${{ params.token && 'token' || 'password' }} user=[\${{ params.user }}] extra=[\${{ params.extra }}]"
+`);
+    const first = await runCli(['run', 'opt.yaml', '--site', 'site.yaml', '--run-id', 'r', '--ui', 'plain'], { cwd: dir });
+    expect(first.code, first.stderr).toBe(1);
+    writeFixture(dir, 'go', '');
+    const resumed = await runCli(['resume', 'r', '--ui', 'plain'], { cwd: dir });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain('route=password user=[] extra=[]');
+  });
+});
+
 describe('deliberate re-runs and damaged journals', () => {
   it('--only and --from run finished steps again, recorded in the journal', async () => {
     const dir = setup();

@@ -44,13 +44,13 @@ describe('resolveParams precedence: --param > --params-file > site > default', (
     expect(params['dryRun']).toEqual({ value: true, source: 'site', secret: false });
   });
 
-  test('without a higher source, the runbook default applies; without a default, the param is absent', () => {
+  test('without a higher source, the runbook default applies; without a default, an optional param is empty', () => {
     const { params, problems } = resolveParams(runbook, inputs());
     expect(problems).toEqual([]);
     expect(params['keepTags']).toEqual({ value: 5, source: 'default', secret: false });
     expect(params['mode']).toEqual({ value: 'full', source: 'default', secret: false });
-    expect(params['images']).toBeUndefined();
-    expect(params['token']).toBeUndefined();
+    expect(params['images']).toEqual({ value: [], source: 'not set', secret: false });
+    expect(params['token']).toEqual({ value: '', source: 'not set', secret: true });
   });
 
   test('the file beats the site, the site beats the default', () => {

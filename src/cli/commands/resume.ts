@@ -17,7 +17,7 @@ import { checkRunbook } from '../../validate/runbook-refs.js';
 import { SHIPPED_PREFIX, shippedRunbook } from '../../shipped/index.js';
 import { checkPair, checkSite } from '../../validate/site-refs.js';
 import type { CommandSpec } from '../command.js';
-import { secretEnvHint } from '../../plan/params.js';
+import { emptyValue, secretEnvHint } from '../../plan/params.js';
 import { currentActor, drive, openRunJournal, promptSecrets, readText, recorder, takeLocks } from '../run-session.js';
 import { acceptedHostKeys, modeOf, presetsOf, RUN_OPTIONS, RUN_OPTIONS_HELP, uiKind } from '../run-options.js';
 import { stepIndexOf } from '../select-steps.js';
@@ -123,6 +123,11 @@ async function resumeParams(runbook: Runbook, state: RunState, env: NodeJS.Proce
   const missing: { name: string; message: string }[] = [];
   for (const [name, spec] of Object.entries(runbook.params)) {
     const recorded = state.params[name];
+    if (recorded?.source === 'not set' || (!recorded && !spec.required && spec.default === undefined && !spec.secret)) {
+      // Nobody gave this optional param when the run started: it stays empty, and is not asked for now.
+      params[name] = { value: emptyValue(spec), source: 'not set', secret: spec.secret };
+      continue;
+    }
     if (spec.secret) {
       const value = secretFromEnv(name, env);
       if (value !== undefined) params[name] = { value, source: 'env', secret: true };
