@@ -59,7 +59,8 @@ describe('TUI step list and details', () => {
     expect(live).toContain('│ cp2 says size=42');
     expect(live).toContain('exit 0');
     expect(live).toContain('took 1.2s');
-    expect(live).toContain('⇒ tarSize = 42');
+    // A fan-out step's outputs are a table with a row per host that captured them.
+    expect(live).toMatch(/⇒ outputs per host\n +host +tarSize\n +cp2 +42\n/);
     expect(live).toMatch(/hosts: +▶ cp1 +\[✔ cp2\]/);
     await tui.press(KEY.right);
     live = tui.live().join('\n');

@@ -78,7 +78,7 @@ export function LiveArea({ model, columns, rows, selection, onSelect, resumeComm
       {dialog ? (
         <DialogView key={dialogKey(dialog)} dialog={dialog} height={bodyHeight} model={model} resumeCommand={resumeCommand} />
       ) : selected ? (
-        <StepDetails step={selected} host={host} height={layout.body} now={now} />
+        <StepDetails step={selected} host={host} height={layout.body} now={now} width={layout.columns} showCommand={resumeCommand.replace(/^fieldbook resume\b/, 'fieldbook show')} />
       ) : null}
       {dialog ? null : (
         <KeyHints

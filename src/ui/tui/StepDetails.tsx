@@ -1,6 +1,7 @@
 import { Box } from 'ink';
+import { assertNever } from '../../errors.js';
 import { unitLabel } from '../../journal/events.js';
-import { formatDuration, formatOutputs, progressLabel, statusColor, statusGlyph, statusWord } from './format.js';
+import { formatDuration, outputRows, progressLabel, statusColor, statusGlyph, statusWord, stepOutputViews, type OutputRow } from './format.js';
 import { Line } from './Line.js';
 import type { HostView, StepView } from './types.js';
 
@@ -10,6 +11,16 @@ export interface StepDetailsProps {
   host: string | undefined;
   height: number;
   now: number;
+  /**
+   * Columns of the pane: tables of records are laid out to it.
+   * @default 80
+   */
+  width?: number;
+  /**
+   * What shows every output of the run, named when a table does not fit.
+   * @default 'fieldbook show <run>'
+   */
+  showCommand?: string;
 }
 
 /** Up to `max` rows of `lines`; a last row says how many more there are. */
@@ -21,7 +32,7 @@ export function clipLines(lines: string[], max: number, more = (n: number) => `�
 }
 
 /** The selected step: what it is, what it runs, how it went, and a live tail of one target's output. */
-export function StepDetails({ step, host, height, now }: StepDetailsProps) {
+export function StepDetails({ step, host, height, now, width = 80, showCommand = 'fieldbook show <run>' }: StepDetailsProps) {
   const view = host !== undefined ? step.hosts.get(host) : undefined;
   const rows: { text: string; color?: string; dim?: boolean; bold?: boolean }[] = [];
   rows.push({ text: `── ${step.index}. ${step.id}${step.title !== step.id ? ` — ${step.title}` : ''} `.padEnd(200, '─'), bold: true });
@@ -42,8 +53,11 @@ export function StepDetails({ step, host, height, now }: StepDetailsProps) {
   const targets = [...new Set([...step.targets, ...step.hosts.keys()])];
   if (targets.length > 1 && budget(1) > 0) rows.push({ text: `hosts: ${targets.map((t) => hostTab(step, t, t === host)).join(' ')}   ←/→ switch`, dim: false });
 
-  const outputs = formatOutputs(view?.outputs);
-  for (const line of clipLines(outputs, budget(2), (n) => `… ${n} more outputs (fieldbook show)`)) rows.push({ text: `⇒ ${line}`, color: 'green' });
+  // Values take two rows, as ever; tables of records take what they need, leaving the output tail a few rows.
+  const views = stepOutputViews(step, view);
+  const tables = views.some((v) => v.kind !== 'value');
+  const outputs = budget(!tables ? 2 : step.status === 'running' ? Math.max(3, Math.floor((height - rows.length) / 2)) : height);
+  for (const row of outputRows(views, { width, max: outputs, where: showCommand })) rows.push(outputStyle(row));
   if (view?.reason && (view.status === 'failed' || view.status === 'unknown' || view.status === 'skipped')) {
     rows.push({ text: `${view.status}: ${view.reason}`, color: view.status === 'skipped' ? 'gray' : 'red' });
   }
@@ -62,6 +76,22 @@ export function StepDetails({ step, host, height, now }: StepDetailsProps) {
       ))}
     </Box>
   );
+}
+
+function outputStyle(row: OutputRow): { text: string; color?: string; dim?: boolean; bold?: boolean } {
+  switch (row.style) {
+    case 'value':
+    case 'title':
+      return { text: row.text, color: 'green' };
+    case 'header':
+      return { text: row.text, bold: true };
+    case 'cell':
+      return { text: row.text };
+    case 'more':
+      return { text: row.text, dim: true };
+    default:
+      return assertNever(row.style);
+  }
 }
 
 function statusLine(step: StepView, view: HostView | undefined, now: number): string {

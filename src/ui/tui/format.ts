@@ -1,6 +1,7 @@
 import type { Mode } from '../../plan/types.js';
 import { assertNever } from '../../errors.js';
-import type { StepStatus, StepView } from './types.js';
+import { layoutTable, outputViews, tableTitle, wrapText, type OutputView } from '../../tables/index.js';
+import type { HostView, StepStatus, StepView } from './types.js';
 
 /** One glyph per status, distinct without colour. */
 export function statusGlyph(status: StepStatus): string {
@@ -115,8 +116,74 @@ export function stepSummary(step: StepView, note?: string): string {
   return line;
 }
 
-/** Values as one short line each: `tarSize = 123`, lists and objects as JSON. */
-export function formatOutputs(outputs: Record<string, unknown> | undefined): string[] {
-  if (!outputs) return [];
-  return Object.entries(outputs).map(([name, value]) => `${name} = ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+/** One row of a step's outputs in the details pane; `style` says how it is painted. */
+export interface OutputRow {
+  text: string;
+  style: 'value' | 'title' | 'header' | 'cell' | 'more';
+}
+
+/** The output views of the step the details pane shows: one host's outputs, or a row per host for a fan-out step. */
+export function stepOutputViews(step: StepView, view: HostView | undefined): OutputView[] {
+  const targets = [...new Set([...step.targets, ...step.hosts.keys()])];
+  // foreach: a host keeps only its latest item's outputs, so there is no row per item to show here.
+  if (targets.length <= 1 || step.items) return outputViews(view?.outputs ?? {});
+  return outputViews(view?.outputs ?? {}, targets.map((host) => ({ host, outputs: step.hosts.get(host)?.outputs })));
+}
+
+/**
+ * Output views as at most `max` rows: a value as `⇒ name = value` (cut at the screen's edge, as before), a table
+ * under a `⇒` title, laid out to `width` with long cells wrapped, never cut. When not everything fits, whole
+ * records are left out and the last row says how many rows and outputs are hidden and that `where` shows them.
+ */
+export function outputRows(views: readonly OutputView[], options: { width: number; max: number; where: string }): OutputRow[] {
+  const blocks = views.map((view) => blockOf(view, options.width - 2));
+  const all = blocks.flatMap((b) => [...b.head, ...b.records.flat()]);
+  if (all.length <= options.max) return all;
+  if (options.max <= 0) return [];
+  // The last rows say what is hidden and where to read it; room for the longest such note is kept.
+  const note = (records: number, outputs: number) => {
+    const hidden = [records ? `${records} more ${records === 1 ? 'row' : 'rows'}` : '', outputs ? `${outputs} more ${outputs === 1 ? 'output' : 'outputs'}` : ''].filter(Boolean);
+    return wrapText(`… ${hidden.join(' and ')}: see ${options.where}`, options.width).map((text): OutputRow => ({ text, style: 'more' }));
+  };
+  const rows: OutputRow[] = [];
+  let room = options.max - note(all.length, views.length).length;
+  let hiddenRows = 0;
+  let hiddenOutputs = 0;
+  let cut = false;
+  for (const block of blocks) {
+    const first = block.records[0]?.length ?? 0;
+    if (cut || block.head.length + first > room) {
+      cut = true;
+      hiddenOutputs++;
+      continue;
+    }
+    rows.push(...block.head);
+    room -= block.head.length;
+    block.records.forEach((record, i) => {
+      if (!cut && record.length <= room) {
+        rows.push(...record);
+        room -= record.length;
+      } else {
+        if (!cut) hiddenRows += block.records.length - i;
+        cut = true;
+      }
+    });
+  }
+  return [...rows, ...note(hiddenRows, hiddenOutputs)].slice(0, options.max);
+}
+
+interface Block {
+  /** Rows always shown with the block: a value, or a table's title and header. */
+  head: OutputRow[];
+  /** A table's records, each the rows of one record. */
+  records: OutputRow[][];
+}
+
+function blockOf(view: OutputView, width: number): Block {
+  if (view.kind === 'value') return { head: [{ text: `⇒ ${view.name} = ${typeof view.value === 'string' ? view.value : JSON.stringify(view.value)}`, style: 'value' }], records: [] };
+  const layout = layoutTable(view.table, { width });
+  return {
+    head: [{ text: `⇒ ${tableTitle(view)}`, style: 'title' }, ...layout.header.map((text) => ({ text: `  ${text}`, style: 'header' as const }))],
+    records: layout.rows.map((lines) => lines.map((text) => ({ text: `  ${text}`, style: 'cell' as const }))),
+  };
 }
