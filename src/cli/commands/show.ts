@@ -1,5 +1,7 @@
 import { unitLabel } from '../../journal/events.js';
 import { findRun } from '../../journal/run-dir.js';
+import type { StepState } from '../../journal/state.js';
+import { layoutTable, outputViews, tableLines, tableTitle, unitOutputs } from '../../tables/index.js';
 import type { CommandSpec } from '../command.js';
 import { println } from '../io.js';
 import { textGlyph, type TextStatus } from '../../ui/text-glyphs.js';
@@ -25,6 +27,8 @@ export const showCommand: CommandSpec<typeof options> = {
       println(io.stdout, JSON.stringify({ ...state, condition: summary.condition, steps, dir: paths.dir }, null, 2));
       return 0;
     }
+    // On a terminal, tables are fitted to its width (long cells wrap); into a pipe or a file they are laid out whole.
+    const width = io.stdout.isTTY && io.stdout.columns ? io.stdout.columns : undefined;
     const lines = [
       `run ${state.runId}: ${summary.condition}${summary.condition === 'running' && summary.holder ? ` (${summary.holder})` : ''}`,
       `  runbook ${state.runbook.name} — ${state.runbook.title}`,
@@ -41,8 +45,7 @@ export const showCommand: CommandSpec<typeof options> = {
         const status = unit.status === 'started' && summary.condition !== 'running' ? 'unknown' : unit.status;
         lines.push(`    ${glyph(status)} ${unitLabel(unit.key)} ${status}${unit.exitCode !== undefined ? ` exit ${unit.exitCode}` : ''}${unit.attempt > 1 ? ` attempt ${unit.attempt}` : ''}${unit.reason ? ` — ${unit.reason}` : ''}`);
       }
-      const outputs = Object.entries(step.outputs);
-      for (const [name, value] of outputs) lines.push(`    ${name} = ${truncate(JSON.stringify(value))}`);
+      lines.push(...outputLines(step, width));
     }
     if (state.records.length) {
       lines.push('', 'confirmations and decisions:');
@@ -55,6 +58,15 @@ export const showCommand: CommandSpec<typeof options> = {
 
 function glyph(status: TextStatus | 'started'): string {
   return textGlyph(status === 'started' ? 'running' : status);
+}
+
+/** A step's outputs: a value on one line (cut at 100 characters), a table of records whole, every row. */
+function outputLines(step: StepState, width: number | undefined): string[] {
+  return outputViews(step.outputs, unitOutputs(step.units.values())).flatMap((view) => {
+    if (view.kind === 'value') return [`    ${view.name} = ${truncate(JSON.stringify(view.value))}`];
+    const table = layoutTable(view.table, width === undefined ? {} : { width: width - 6 });
+    return [`    ${tableTitle(view)}`, ...tableLines(table).map((line) => `      ${line}`)];
+  });
 }
 
 function truncate(text: string): string {
