@@ -71,6 +71,11 @@ td { border-bottom: 1px solid var(--line); padding: 5px 8px 5px 0; vertical-alig
 .attempts { font-size: 0.85rem; color: var(--muted); }
 .outputs { margin: 8px 0; display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; font-size: 0.9rem; }
 .outputs dt { font-family: var(--mono); font-size: 0.85rem; } .outputs dd { margin: 0; overflow-wrap: anywhere; font-family: var(--mono); font-size: 0.85rem; }
+figure.records { margin: 10px 0 0; }
+figure.records figcaption { font-size: 0.82rem; color: var(--muted); margin-bottom: 2px; font-family: var(--mono); }
+table.records td { font-family: var(--mono); font-size: 0.82rem; white-space: pre-wrap; }
+table.records th { font-family: var(--mono); text-transform: none; }
+table.records tbody tr:nth-child(even) td { background: var(--wash); }
 figure.excerpt { margin: 10px 0 0; }
 figure.excerpt figcaption { font-size: 0.82rem; color: var(--muted); margin-bottom: 2px; }
 pre { margin: 0; background: #1f2430; color: #e6e9ef; padding: 8px 10px; border-radius: 6px; overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere; font-size: 0.8rem; line-height: 1.4; }
@@ -88,6 +93,7 @@ footer { color: var(--muted); font-size: 0.8rem; margin-top: 32px; }
   table.stack td { display: flex; gap: 8px; border: 0; padding: 1px 0; }
   table.stack td::before { content: attr(data-label); flex: 0 0 6.5em; color: var(--muted); font-size: 0.8rem; }
   .outputs { grid-template-columns: 1fr; } .outputs dd { margin-bottom: 6px; }
+  table.records.stack td::before { flex-basis: 9em; font-family: var(--mono); overflow-wrap: anywhere; }
   .scroll-hint { display: block; }
 }
 @media print {

@@ -1,3 +1,4 @@
+import { outputViews, tableTitle, unitOutputs } from '../tables/index.js';
 import { conditionText, countsText, describeRecord, formatActor, formatDuration, formatTime, formatValue, statusGlyph } from './format.js';
 import { escapeHtml as esc } from './html-escape.js';
 import { REPORT_CSS } from './html-style.js';
@@ -101,11 +102,32 @@ function stepHtml(step: ReportStep, index: number, base: string): string {
   if (step.description) parts.push(`<div class="desc">${prose(step.description)}</div>`);
   if (step.records.length) parts.push(`<ul class="records">${step.records.map(recordHtml).join('')}</ul>`);
   if (step.units.length) parts.push(unitsTable(step.units, base));
-  const outputs = Object.entries(step.outputs);
-  if (outputs.length) parts.push(`<dl class="outputs">${outputs.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(formatValue(v, 600))}</dd>`).join('')}</dl>`);
+  parts.push(...outputsHtml(step));
   for (const unit of step.units) parts.push(...excerpts(unit, base));
   parts.push('</article>');
   return parts.join('\n');
+}
+
+/** Outputs: values in a list (cut at 600 characters, as ever); lists of records and per-host outputs as tables, whole. */
+function outputsHtml(step: ReportStep): string[] {
+  const parts: string[] = [];
+  let values: string[] = [];
+  const flush = () => {
+    if (values.length) parts.push(`<dl class="outputs">${values.join('')}</dl>`);
+    values = [];
+  };
+  for (const view of outputViews(step.outputs, unitOutputs(step.units))) {
+    if (view.kind === 'value') {
+      values.push(`<dt>${esc(view.name)}</dt><dd>${esc(formatValue(view.value, 600))}</dd>`);
+      continue;
+    }
+    flush();
+    const head = view.table.columns.map((c) => `<th scope="col">${esc(c)}</th>`).join('');
+    const rows = view.table.rows.map((row) => `<tr>${row.map((cell, i) => `<td data-label="${esc(view.table.columns[i]!)}">${esc(cell)}</td>`).join('')}</tr>`);
+    parts.push(`<figure class="records"><figcaption>${esc(tableTitle(view))}</figcaption><table class="records stack"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></figure>`);
+  }
+  flush();
+  return parts;
 }
 
 function recordHtml(record: ReportRecord): string {

@@ -1,3 +1,4 @@
+import { markdownTable, outputViews, tableTitle, unitOutputs } from '../tables/index.js';
 import { conditionText, countsText, describeRecord, formatActor, formatDuration, formatTime, formatValue, statusGlyph } from './format.js';
 import type { Report, ReportAttempt, ReportStep, ReportUnit } from './model.js';
 
@@ -97,12 +98,15 @@ function stepMarkdown(step: ReportStep, index: number, base: string): string[] {
     for (const unit of step.units) out.push(unitRow(unit, base));
     out.push('');
   }
-  const outputs = Object.entries(step.outputs);
-  if (outputs.length) {
+  const views = outputViews(step.outputs, unitOutputs(step.units));
+  const values = views.filter((v) => v.kind === 'value');
+  if (values.length) {
     out.push('Captured:', '');
-    for (const [name, value] of outputs) out.push(`- \`${name}\` = \`${formatValue(value).replace(/`/g, "'")}\``);
+    for (const { name, value } of values) out.push(`- \`${name}\` = \`${formatValue(value).replace(/`/g, "'")}\``);
     out.push('');
   }
+  // Lists of records and per-host outputs: a table each, every row, every cell whole.
+  for (const view of views) if (view.kind !== 'value') out.push(escapeInline(tableTitle(view)), '', ...markdownTable(view.table), '');
   for (const unit of step.units) {
     for (const attempt of unit.attempts) {
       const last = attempt === unit.attempts[unit.attempts.length - 1];
