@@ -22,6 +22,7 @@ function formatStep(step: PlannedStep): string[] {
   const pad = ' '.repeat(number.length + 1);
   lines.push(`${pad}${stepFacts(step).join(' · ')}`);
   if (step.confirm) lines.push(`${pad}confirm: type "${step.confirm.phrase}"${step.confirm.message ? ` — ${step.confirm.message}` : ''}`);
+  for (const [name, columns] of Object.entries(step.records ?? {})) lines.push(`${pad}records ${name}: ${columns.join(' | ')}`);
   for (const group of groupInvocations(step)) {
     lines.push(`${pad}${group.header}`);
     for (const line of group.display.split('\n')) lines.push(`${pad}  │ ${line}`);

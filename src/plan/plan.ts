@@ -2,6 +2,7 @@ import { durationMs } from '../schema/common.js';
 import type { Runbook, StepSpec } from '../schema/runbook.js';
 import type { Site } from '../schema/site.js';
 import { collectPaths, evaluateWhole, isTruthy, parseTemplate, renderText, type Value } from '../template/index.js';
+import { queryColumns } from '../template/json-query.js';
 import { declaredOutputs } from '../validate/template-fields.js';
 import type { ResolvedParam } from './params.js';
 import { displayCommand, renderCommand, renderManual } from './render-step.js';
@@ -67,8 +68,18 @@ function planStep(step: StepSpec, index: number, site: Site, base: Omit<Paramete
     ...(items ? { items } : {}),
     ...(step.destructive ? { confirm: { phrase: renderText(step.confirm?.phrase ?? site.metadata.name, stepScope), ...(step.confirm?.message ? { message: renderText(step.confirm.message, stepScope) } : {}) } } : {}),
     captures: declaredOutputs(step),
+    ...recordColumns(step),
     invocations,
   };
+}
+
+function recordColumns(step: StepSpec): { records?: Record<string, string[]> } {
+  const records: Record<string, string[]> = {};
+  for (const [name, capture] of Object.entries(step.capture)) {
+    const columns = capture.query === undefined ? undefined : queryColumns(capture.query);
+    if (columns) records[name] = columns;
+  }
+  return Object.keys(records).length ? { records } : {};
 }
 
 /** The hosts (or the local machine, or the operator) a step runs on. */

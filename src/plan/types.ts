@@ -47,6 +47,8 @@ export interface PlannedStep {
   items?: Deferred<string[]>;
   confirm?: { phrase: string; message?: string };
   captures: string[];
+  /** Captures that make records (a JSON `query` ending in `{...}`): their fields, the columns of their tables. */
+  records?: Record<string, string[]>;
   invocations: PlannedInvocation[];
 }
 

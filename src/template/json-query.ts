@@ -2,6 +2,8 @@
 // the community edition (jmespath.site), which adds `let`, string functions (split, replace, ...) and more.
 import { compile, registerFunction, search, TYPE_STRING, type JSONValue } from '@jmespath-community/jmespath';
 
+type Node = ReturnType<typeof compile>;
+
 let registered = false;
 
 /** fieldbook's one extension: `from_json(s)` parses a string holding JSON (null when it does not parse). */
@@ -35,4 +37,43 @@ export function queryProblem(query: string): string | undefined {
 export function runQuery(value: unknown, query: string): unknown {
   registerExtensions();
   return search(value as JSONValue, query);
+}
+
+/**
+ * The fields of the records a query makes (the keys of the `{...}` that shapes its result), so a plan can show
+ * the columns before anything runs. Undefined when the result is not records or cannot be told from the query.
+ */
+export function queryColumns(query: string): string[] | undefined {
+  try {
+    return recordKeys(compile(query));
+  } catch {
+    return undefined;
+  }
+}
+
+function recordKeys(node: Node): string[] | undefined {
+  switch (node.type) {
+    case 'MultiSelectHash':
+      return node.children.map((pair) => pair.name);
+    case 'MultiSelectList':
+      // A list of record lists, flattened: the first branch's fields.
+      for (const child of node.children) {
+        const keys = recordKeys(child);
+        if (keys) return keys;
+      }
+      return undefined;
+    case 'Pipe':
+    case 'Projection':
+    case 'ValueProjection':
+    case 'FilterProjection':
+    case 'Subexpression':
+      // The right side shapes the result; a filter or flatten there keeps the left side's records.
+      return recordKeys(node.right) ?? recordKeys(node.left);
+    case 'Flatten':
+      return recordKeys(node.child);
+    case 'LetExpression':
+      return recordKeys(node.expression);
+    default:
+      return undefined;
+  }
 }
