@@ -36,10 +36,18 @@ const runbooks = yamlIn('runbooks');
 const examples = yamlIn('examples');
 const sites = examples.filter((f) => (parse(read(f)) as SiteDoc).kind === 'Site');
 
+/** Required params that belong to one invocation, not to a site (the run a restore reads), with an example value. */
+const COMMAND_LINE_PARAMS: Record<string, Record<string, string>> = {
+  'acp-registry-restore': { fromRun: '20261202-101500-acp-registry-full-wipe-1a2b' },
+};
+const commandLineParams = (runbook: RunbookDoc) =>
+  Object.entries(COMMAND_LINE_PARAMS[runbook.metadata.name] ?? {}).flatMap(([name, value]) => ['--param', `${name}=${value}`]);
+
 /** An example site is made for a runbook when it fills its roles and gives every required param that has no default. */
 function madeFor(runbook: RunbookDoc, site: SiteDoc): boolean {
   const rolesFilled = Object.entries(runbook.roles ?? {}).every(([name, spec]) => spec.min === 0 || (site.roles?.[name]?.length ?? 0) > 0);
-  const needed = Object.entries(runbook.params ?? {}).filter(([, p]) => p.required && !p.secret && p.default === undefined);
+  const onCommandLine = COMMAND_LINE_PARAMS[runbook.metadata.name] ?? {};
+  const needed = Object.entries(runbook.params ?? {}).filter(([name, p]) => p.required && !p.secret && p.default === undefined && !(name in onCommandLine));
   return rolesFilled && needed.every(([name]) => site.params !== undefined && name in site.params);
 }
 
@@ -67,11 +75,11 @@ describe.each(runbooks)('%s', (file) => {
       expect(validated.stderr, `validate ${file} --site ${site}`).toBe('');
       expect(validated.code).toBe(0);
       // plan needs no secret: secrets show as ****.
-      const planned = await runCli(['plan', file, '--site', site], { cwd: REPO });
+      const planned = await runCli(['plan', file, '--site', site, ...commandLineParams(runbook)], { cwd: REPO });
       expect(planned.stderr, `plan ${file} --site ${site}`).toBe('');
       expect(planned.code).toBe(0);
       for (const step of runbook.steps) expect(planned.stdout).toContain(`. ${step.id}`);
-      const json = await runCli(['plan', file, '--site', site, '--json'], { cwd: REPO });
+      const json = await runCli(['plan', file, '--site', site, '--json', ...commandLineParams(runbook)], { cwd: REPO });
       expect(json.code).toBe(0);
       const plan = JSON.parse(json.stdout) as { steps: { id: string }[] };
       expect(plan.steps.map((s) => s.id)).toEqual(runbook.steps.map((s) => s.id));
