@@ -1,10 +1,11 @@
 // The test Kubernetes API server, driven by the real kubectl: what the kubectl transport will rely on.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import WebSocket from 'ws';
+import { tempDirForTest } from '../harness/tmp.js';
 import { startKubeApi, type KubeApi, type KubeApiOptions } from './api-server.js';
 import { kubectlClientVersion, runKubectl, type KubectlVersion } from './run-kubectl.js';
 
@@ -52,21 +53,29 @@ describe('reads through the real kubectl', () => {
     expect(ns.stdout).toBe('cpaas-system');
   });
 
-  it('lists pods by label selector as JSON: kubectl get pods -l app=minio -o json', async () => {
-    const result = await runKubectl(api, ['--context', 'global', 'get', 'pods', '-l', 'app=minio', '-o', 'json']);
+  it('lists pods by label selector as JSON: kubectl get pods -n kube-system -l app.kubernetes.io/name=minio -o json', async () => {
+    const result = await runKubectl(api, ['--context', 'global', 'get', 'pods', '-n', 'kube-system', '-l', 'app.kubernetes.io/name=minio', '-o', 'json']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(names(result.stdout)).toEqual(['minio-0']);
+    expect(names(result.stdout)).toEqual(['registry-minio-0']);
     const pod = (JSON.parse(result.stdout) as { items: Array<Record<string, unknown>> }).items[0];
-    expect(pod).toMatchObject({ kind: 'Pod', metadata: { namespace: 'cpaas-system' }, status: { phase: 'Running' } });
-    expect(api.requests).toContainEqual(expect.objectContaining({ path: '/api/v1/namespaces/cpaas-system/pods', query: '?labelSelector=app%3Dminio&limit=500' }));
+    expect(pod).toMatchObject({ kind: 'Pod', metadata: { namespace: 'kube-system' }, status: { phase: 'Running' } });
+    expect(api.requests).toContainEqual(
+      expect.objectContaining({ path: '/api/v1/namespaces/kube-system/pods', query: '?labelSelector=app.kubernetes.io%2Fname%3Dminio&limit=500' }),
+    );
+    // In every namespace: the registry's MinIO, and another MinIO's two pods (one of them not scheduled).
+    const everywhere = await runKubectl(api, ['get', 'pods', '-A', '-l', 'app.kubernetes.io/name=minio', '-o', 'json']);
+    expect(names(everywhere.stdout)).toEqual(['registry-minio-0', 'minio-tenant-0', 'minio-tenant-1']);
+    // The context's namespace has none: the old assumption (cpaas-system, app=minio) finds nothing.
+    const old = await runKubectl(api, ['get', 'pods', '-l', 'app=minio', '-o', 'json']);
+    expect(names(old.stdout)).toEqual([]);
   });
 
   it('applies set-based and negated selectors, and field selectors', async () => {
-    const set = await runKubectl(api, ['get', 'pods', '-l', 'app in (minio,worker)', '-o', 'json']);
-    expect(names(set.stdout)).toEqual(['minio-0', 'worker-7b9c4-a1b2c', 'worker-7b9c4-d3e4f']);
+    const set = await runKubectl(api, ['get', 'pods', '-l', 'app in (registry,worker)', '-o', 'json']);
+    expect(names(set.stdout)).toEqual(['registry-6d8f7b9c4d-x2k9p', 'worker-7b9c4-a1b2c', 'worker-7b9c4-d3e4f']);
     const negated = await runKubectl(api, ['get', 'pods', '-l', 'app,app!=worker,!job-name', '-o', 'json']);
-    expect(names(negated.stdout)).toEqual(['minio-0', 'registry-6d8f7b9c4d-x2k9p']);
+    expect(names(negated.stdout)).toEqual(['registry-6d8f7b9c4d-x2k9p']);
     const running = await runKubectl(api, ['get', 'pods', '--field-selector', 'status.phase!=Running', '-o', 'json']);
     expect(names(running.stdout)).toEqual(['backup-29012345-q8w7e']);
     const none = await runKubectl(api, ['get', 'pods', '-l', 'app=nothing', '-o', 'json']);
@@ -90,13 +99,33 @@ describe('reads through the real kubectl', () => {
     expect(names(inNamespace.stdout)).toEqual(['minio-operator']);
   });
 
+  it('serves OperatorViews (namespace = cluster) and cluster-scoped ModulePluginViews, by plural and singular', async () => {
+    const views = await runKubectl(api, ['get', 'operatorviews', '-A', '-o', 'json']);
+    expect(views.code).toBe(0);
+    const items = (JSON.parse(views.stdout) as { items: Array<{ apiVersion: string; kind: string; metadata: { namespace: string; name: string } }> }).items;
+    expect(items.map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['business-1/minio-operator', 'global/clickhouse-operator', 'global/harbor-ce-operator']);
+    expect(items[0]).toMatchObject({ apiVersion: 'operator.alauda.io/v1alpha1', kind: 'OperatorView' });
+    const inGlobal = await runKubectl(api, ['get', 'operatorview', '-n', 'global', '-o', 'name']);
+    expect(inGlobal.stdout).toBe('operatorview.operator.alauda.io/clickhouse-operator\noperatorview.operator.alauda.io/harbor-ce-operator\n');
+    for (const resource of ['modulepluginview', 'modulepluginviews']) {
+      const plugins = await runKubectl(api, ['get', resource, '-o', 'json']);
+      expect(plugins.code, plugins.stderr).toBe(0);
+      expect(names(plugins.stdout)).toEqual(['aml-global', 'argocd', 'kube-ovn', 'logcenter', 'monitoring']);
+      expect((JSON.parse(plugins.stdout) as { items: unknown[] }).items[0]).toMatchObject({ apiVersion: 'app.alauda.io/v1alpha2', kind: 'ModulePluginView' });
+    }
+  });
+
   it('answers plain kubectl get with a Table, printed as kubectl prints a real cluster', async () => {
     const pods = await runKubectl(api, ['get', 'pods']);
     expect(pods.code).toBe(0);
     const lines = pods.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
-    expect(lines).toContainEqual(expect.stringMatching(/^minio-0\s+2\/2\s+Running\s+0\s+\S+$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^registry-6d8f7b9c4d-x2k9p\s+1\/1\s+Running\s+0\s+\S+$/));
     expect(lines).toContainEqual(expect.stringMatching(/^backup-29012345-q8w7e\s+0\/1\s+Completed\s+0\s+\S+$/));
+    const all = (await runKubectl(api, ['get', 'pods', '-A'])).stdout.trimEnd().split('\n');
+    expect(all[0]).toMatch(/^NAMESPACE\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
+    expect(all).toContainEqual(expect.stringMatching(/^kube-system\s+registry-minio-0\s+2\/2\s+Running\s+0\s+\S+$/));
+    expect(all).toContainEqual(expect.stringMatching(/^minio-system\s+minio-tenant-1\s+0\/1\s+Pending\s+0\s+\S+$/));
     const modules = await runKubectl(api, ['get', 'moduleinfos']);
     expect(modules.stdout.split('\n')[0]).toMatch(/^NAME\s+CLUSTER\s+MODULE\s+VERSION\s+PHASE\s+AGE$/);
     expect(modules.stdout).toMatch(/^business-1-logcenter\s+business-1\s+logcenter\s+v3\.16\.4\s+Failed\s+\S+$/m);
@@ -105,7 +134,7 @@ describe('reads through the real kubectl', () => {
 
   it('derives Namespaces from the objects', async () => {
     const result = await runKubectl(api, ['get', 'namespaces', '-o', 'json']);
-    expect(names(result.stdout)).toEqual(['cpaas-system', 'default', 'harbor-system', 'kube-system', 'minio-system']);
+    expect(names(result.stdout)).toEqual(['business-1', 'cpaas-system', 'default', 'global', 'harbor-system', 'kube-system', 'minio-system']);
   });
 
   it('keeps the discovery cache in the temp dir, not in the real home; --cache-dir works on every kubectl', async () => {
@@ -116,7 +145,7 @@ describe('reads through the real kubectl', () => {
     expect(underCacheDir || underTempHome).toBe(true);
     const flagDir = join(api.dir, 'flag-cache');
     const result = await runKubectl(api, ['--cache-dir', flagDir, 'get', 'pods', '-o', 'name']);
-    expect(result.stdout).toContain('pod/minio-0');
+    expect(result.stdout).toContain('pod/registry-6d8f7b9c4d-x2k9p');
     expect(existsSync(join(flagDir, 'discovery'))).toBe(true);
   });
 
@@ -134,25 +163,25 @@ describe('exec through the real kubectl', () => {
   });
   afterAll(() => api.stop());
 
-  it('runs a stdin script in the pod: kubectl exec -i minio-0 -c minio -- sh -c "cat; exit 3"', async () => {
-    const result = await runKubectl(api, ['exec', '-i', 'minio-0', '-c', 'minio', '--', 'sh', '-c', 'cat; exit 3'], { input: 'line one\nline two\n' });
+  it('runs a stdin script in the pod: kubectl exec -n kube-system -i registry-minio-0 -c minio -- sh -c "cat; exit 3"', async () => {
+    const result = await runKubectl(api, ['exec', '-n', 'kube-system', '-i', 'registry-minio-0', '-c', 'minio', '--', 'sh', '-c', 'cat; exit 3'], { input: 'line one\nline two\n' });
     expect(result.stdout).toBe('line one\nline two\n');
     expect(result.stderr).toContain('command terminated with exit code 3');
     expect(result.code).toBe(3);
     const exec = api.execs.at(-1);
-    expect(exec).toMatchObject({ pod: 'minio-0', container: 'minio', command: ['sh', '-c', 'cat; exit 3'], exitCode: 3, stdinBytes: 18 });
+    expect(exec).toMatchObject({ namespace: 'kube-system', pod: 'registry-minio-0', container: 'minio', command: ['sh', '-c', 'cat; exit 3'], exitCode: 3, stdinBytes: 18 });
     expect(exec?.protocol).toBe(websocketFirst() ? 'v5.channel.k8s.io' : 'SPDY/3.1+v4.channel.k8s.io');
   });
 
   it('execs by selector: finds the pod with get -l, then runs a script in its sandbox directory', async () => {
-    const found = await runKubectl(api, ['get', 'pods', '-l', 'app=minio', '-o', 'json']);
+    const found = await runKubectl(api, ['get', 'pods', '-n', 'kube-system', '-l', 'app.kubernetes.io/name=minio', '-o', 'json']);
     const [pod] = names(found.stdout);
-    expect(pod).toBe('minio-0');
+    expect(pod).toBe('registry-minio-0');
     const script = 'echo "pod=$HOSTNAME ns=$POD_NAMESPACE container=$CONTAINER_NAME"\necho wiped > bucket.marker\necho to-stderr >&2\n';
-    const result = await runKubectl(api, ['exec', '-i', pod ?? '', '-c', 'minio', '--', 'sh', '-s'], { input: script });
-    expect(result).toMatchObject({ code: 0, stdout: 'pod=minio-0 ns=cpaas-system container=minio\n' });
+    const result = await runKubectl(api, ['exec', '-n', 'kube-system', '-i', pod ?? '', '-c', 'minio', '--', 'sh', '-s'], { input: script });
+    expect(result).toMatchObject({ code: 0, stdout: 'pod=registry-minio-0 ns=kube-system container=minio\n' });
     expect(result.stderr).toContain('to-stderr');
-    expect(await readFile(join(api.podDir('cpaas-system', 'minio-0'), 'bucket.marker'), 'utf8')).toBe('wiped\n');
+    expect(await readFile(join(api.podDir('kube-system', 'registry-minio-0'), 'bucket.marker'), 'utf8')).toBe('wiped\n');
   });
 
   it.each([
@@ -161,7 +190,7 @@ describe('exec through the real kubectl', () => {
     [2, 'exit 2'],
     [127, 'no-such-command-in-the-pod'],
   ])('propagates exit code %i as kubectl exit code', async (code, script) => {
-    const result = await runKubectl(api, ['exec', '-i', 'minio-0', '-c', 'minio', '--', 'sh', '-c', script]);
+    const result = await runKubectl(api, ['exec', '-n', 'kube-system', '-i', 'registry-minio-0', '-c', 'minio', '--', 'sh', '-c', script]);
     expect(result.code).toBe(code);
     if (code === 0) expect(result.stderr).toBe('');
     else expect(result.stderr).toContain(`command terminated with exit code ${code}`);
@@ -169,22 +198,22 @@ describe('exec through the real kubectl', () => {
   });
 
   it('runs over SPDY too (kubectl < 1.30, or KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false), with the same results', async () => {
-    const result = await runKubectl(api, ['exec', '-i', 'minio-0', '-c', 'minio', '--', 'sh', '-c', 'cat; echo err >&2; exit 2'], { input: 'over spdy\n', env: SPDY });
+    const result = await runKubectl(api, ['exec', '-n', 'kube-system', '-i', 'registry-minio-0', '-c', 'minio', '--', 'sh', '-c', 'cat; echo err >&2; exit 2'], { input: 'over spdy\n', env: SPDY });
     expect(result).toMatchObject({ code: 2, stdout: 'over spdy\n' });
     expect(result.stderr).toContain('err\ncommand terminated with exit code 2');
     expect(api.execs.at(-1)?.protocol).toBe('SPDY/3.1+v4.channel.k8s.io');
   });
 
   it('reports a command that cannot start as an internal error (exit 1), like the container runtime', async () => {
-    const result = await runKubectl(api, ['exec', '-i', 'minio-0', '-c', 'minio', '--', 'no-such-binary']);
+    const result = await runKubectl(api, ['exec', '-n', 'kube-system', '-i', 'registry-minio-0', '-c', 'minio', '--', 'no-such-binary']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('exec: "no-such-binary": executable file not found in $PATH');
   });
 
   it('says which container is missing', async () => {
-    const result = await runKubectl(api, ['exec', '-i', 'minio-0', '-c', 'nope', '--', 'true']);
+    const result = await runKubectl(api, ['exec', '-n', 'kube-system', '-i', 'registry-minio-0', '-c', 'nope', '--', 'true']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('Error from server (BadRequest): container nope is not valid for pod minio-0');
+    expect(result.stderr).toContain('Error from server (BadRequest): container nope is not valid for pod registry-minio-0');
   });
 
   it('says which pod is missing', async () => {
@@ -198,12 +227,36 @@ describe('exec through the real kubectl', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('cannot exec into a container in a completed pod; current phase is Succeeded');
   });
+
+  it('refuses a pod that is not scheduled (Pending, no node)', async () => {
+    const result = await runKubectl(api, ['exec', '-n', 'minio-system', '-i', 'minio-tenant-1', '-c', 'minio', '--', 'true']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Error from server (BadRequest): pod minio-tenant-1 does not have a host assigned');
+  });
+});
+
+describe('pods whose execs have their own PATH and mount namespace (podExec)', () => {
+  it('runs the command through nsenter in the pod\'s sandbox, with its PATH; a command not on that PATH fails as in the runtime', async () => {
+    const bin = tempDirForTest('fieldbook-kube-bin-');
+    writeFileSync(join(bin, 'only-here'), '#!/bin/sh\necho "only here"\n', { mode: 0o755 });
+    // The namespace of nsenter itself: the same files, but every exec of the pod goes through nsenter.
+    const api = await startApi({ podExec: { 'kube-system/registry-minio-0': { path: `${bin}:/usr/bin:/bin`, mountNamespace: '/proc/self/ns/mnt' } } });
+    const inPod = await runKubectl(api, ['exec', '-n', 'kube-system', '-i', 'registry-minio-0', '-c', 'minio', '--', 'sh', '-c', 'only-here; pwd; exit 3']);
+    expect(inPod).toMatchObject({ code: 3, stdout: `only here\n${api.podDir('kube-system', 'registry-minio-0')}\n` });
+    expect(api.execs.at(-1)).toMatchObject({ command: ['sh', '-c', 'only-here; pwd; exit 3'], exitCode: 3 });
+    expect(await runKubectl(api, ['exec', '-n', 'kube-system', '-i', 'registry-minio-0', '--', 'only-here'])).toMatchObject({ code: 0, stdout: 'only here\n' });
+    const missing = await runKubectl(api, ['exec', '-n', 'kube-system', '-i', 'registry-minio-0', '--', 'no-such-binary']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('exec: "no-such-binary": executable file not found in $PATH');
+    const elsewhere = await runKubectl(api, ['exec', '-i', 'worker-7b9c4-a1b2c', '--', 'sh', '-c', 'command -v only-here || echo none']);
+    expect(elsewhere).toMatchObject({ code: 0, stdout: 'none\n' });
+  });
 });
 
 describe('exec stream protocol negotiation', () => {
   it('falls back from WebSocket to SPDY when the server does not speak v5 (an API server before 1.30)', async () => {
     const api = await startApi({ execProtocols: ['v4.channel.k8s.io', 'spdy'] });
-    const result = await runKubectl(api, ['exec', '-i', 'minio-0', '-c', 'minio', '--', 'sh', '-c', 'cat; exit 1'], { input: 'fallback\n' });
+    const result = await runKubectl(api, ['exec', '-n', 'kube-system', '-i', 'registry-minio-0', '-c', 'minio', '--', 'sh', '-c', 'cat; exit 1'], { input: 'fallback\n' });
     expect(result).toMatchObject({ code: 1, stdout: 'fallback\n' });
     const upgrades = api.requests.filter((r) => r.upgrade !== undefined).map((r) => r.upgrade);
     expect(upgrades).toEqual(websocketFirst() ? ['websocket', 'SPDY/3.1'] : ['SPDY/3.1']);
@@ -213,7 +266,7 @@ describe('exec stream protocol negotiation', () => {
   it('serves v4.channel.k8s.io to a WebSocket client that offers only v4, exit status on channel 3', async () => {
     const api = await startApi();
     const query = new URLSearchParams([['command', 'sh'], ['command', '-c'], ['command', 'echo hi; echo oops >&2; exit 4'], ['container', 'minio'], ['stdout', 'true'], ['stderr', 'true']]);
-    const url = `${api.url.replace(/^https/, 'wss')}/api/v1/namespaces/cpaas-system/pods/minio-0/exec?${query.toString()}`;
+    const url = `${api.url.replace(/^https/, 'wss')}/api/v1/namespaces/kube-system/pods/registry-minio-0/exec?${query.toString()}`;
     const ws = new WebSocket(url, ['v4.channel.k8s.io'], { ca: api.caPem, headers: { Authorization: `Bearer ${api.token}` } });
     const channels = new Map<number, string>();
     await new Promise<void>((resolve, reject) => {
@@ -240,9 +293,9 @@ describe('failures injected for the transport', () => {
 
   it('denies exec (create pods/exec) with RBAC 403 over both protocols', async () => {
     const api = await startApi({ forbid: [{ verb: 'create', resource: 'pods/exec' }] });
-    const expected = `Error from server (Forbidden): pods "minio-0" is forbidden: User "${USER}" cannot create resource "pods/exec" in API group "" in the namespace "cpaas-system"`;
+    const expected = `Error from server (Forbidden): pods "registry-minio-0" is forbidden: User "${USER}" cannot create resource "pods/exec" in API group "" in the namespace "kube-system"`;
     for (const env of [{}, SPDY]) {
-      const result = await runKubectl(api, ['exec', '-i', 'minio-0', '-c', 'minio', '--', 'true'], { env });
+      const result = await runKubectl(api, ['exec', '-n', 'kube-system', '-i', 'registry-minio-0', '-c', 'minio', '--', 'true'], { env });
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(expected);
     }
@@ -270,7 +323,7 @@ describe('failures injected for the transport', () => {
   it('serves plain HTTP without authentication when asked (kubectl sends no token there)', async () => {
     const api = await startApi({ tls: false });
     expect(api.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const result = await runKubectl(api, ['exec', '-i', 'minio-0', '-c', 'minio', '--', 'sh', '-c', 'cat; exit 5'], { input: 'plain\n' });
+    const result = await runKubectl(api, ['exec', '-n', 'kube-system', '-i', 'registry-minio-0', '-c', 'minio', '--', 'sh', '-c', 'cat; exit 5'], { input: 'plain\n' });
     expect(result).toMatchObject({ code: 5, stdout: 'plain\n' });
   });
 
@@ -285,7 +338,7 @@ describe('failures injected for the transport', () => {
   it('an exec cut after some stdout over kubectl\'s default protocol: WebSocket (>= 1.30) exits 1, SPDY exits 0', async () => {
     const api = await startApi();
     api.cutNextExecAfter({ afterStdoutBytes: 6 });
-    const result = await runKubectl(api, ['exec', '-i', 'minio-0', '-c', 'minio', '--', 'sh', '-c', 'echo first-line; sleep 5; echo never; exit 3']);
+    const result = await runKubectl(api, ['exec', '-n', 'kube-system', '-i', 'registry-minio-0', '-c', 'minio', '--', 'sh', '-c', 'echo first-line; sleep 5; echo never; exit 3']);
     expect(result.stdout).toBe('first-');
     expect(result.stderr).not.toContain('command terminated');
     expect(api.execs[0]).toMatchObject({ cut: true, exitCode: null, stdoutBytes: 6 });
@@ -301,7 +354,7 @@ describe('failures injected for the transport', () => {
   it('an exec cut after a delay: the same outcome as a cut after some bytes', async () => {
     const api = await startApi();
     api.cutNextExecAfter({ afterMs: 300 });
-    const result = await runKubectl(api, ['exec', '-i', 'minio-0', '-c', 'minio', '--', 'sh', '-c', 'echo before; sleep 5; echo never']);
+    const result = await runKubectl(api, ['exec', '-n', 'kube-system', '-i', 'registry-minio-0', '-c', 'minio', '--', 'sh', '-c', 'echo before; sleep 5; echo never']);
     expect(result.stdout).toBe('before\n');
     expect(api.execs[0]).toMatchObject({ cut: true, exitCode: null });
     if (websocketFirst()) {
@@ -316,7 +369,7 @@ describe('failures injected for the transport', () => {
     const api = await startApi();
     api.cutNextExecAfter({ afterStdoutBytes: 6 });
     const started = Date.now();
-    const result = await runKubectl(api, ['exec', '-i', 'minio-0', '-c', 'minio', '--', 'sh', '-c', 'echo first-line; sleep 5; echo never; exit 3'], { env: SPDY });
+    const result = await runKubectl(api, ['exec', '-n', 'kube-system', '-i', 'registry-minio-0', '-c', 'minio', '--', 'sh', '-c', 'echo first-line; sleep 5; echo never; exit 3'], { env: SPDY });
     expect(result.stdout).toBe('first-');
     expect(result.code).toBe(0);
     expect(result.stderr).not.toMatch(/error|terminated/i);

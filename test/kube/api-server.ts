@@ -26,6 +26,18 @@ export interface ForbidRule {
   namespace?: string;
 }
 
+/** What an exec into one pod sees, when that is not what the server process sees. */
+export interface PodExec {
+  /** PATH of the pod's execs. @default the server's PATH */
+  path?: string;
+  /**
+   * A mount namespace the pod's execs run in (`nsenter --mount=<this>`): a persistent namespace file or
+   * `/proc/<pid>/ns/mnt`, so that two pods of one server see different files (the server must run as root).
+   * @default the server's own
+   */
+  mountNamespace?: string;
+}
+
 /** An exec stream protocol the server can accept. */
 export type ExecProtocol = typeof WS_V5 | typeof WS_V4 | 'spdy';
 
@@ -49,6 +61,8 @@ export interface KubeApiOptions {
   podRoot?: string;
   /** Sandbox of single pods as `namespace/name` → directory; wins over podRoot. Dirs outside `dir` outlive stop(). */
   podDirs?: Record<string, string>;
+  /** How execs into single pods (`namespace/name`) differ from the server's own view of the machine. @default {} */
+  podExec?: Record<string, PodExec>;
   /** Exec protocols accepted, WebSocket ones in preference order. @default ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'spdy'] */
   execProtocols?: ExecProtocol[];
   /**
@@ -195,6 +209,10 @@ export async function startKubeApi(options: KubeApiOptions = {}): Promise<KubeAp
     if (phase === 'Succeeded' || phase === 'Failed') {
       return { code: 400, body: badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`) };
     }
+    // An unscheduled (Pending) pod has no kubelet to exec on.
+    if (((pod['spec'] as { nodeName?: string } | undefined)?.nodeName ?? '') === '') {
+      return { code: 400, body: badRequest(`pod ${pod.metadata.name} does not have a host assigned`) };
+    }
     return { pod, container, command };
   };
 
@@ -233,10 +251,13 @@ export async function startKubeApi(options: KubeApiOptions = {}): Promise<KubeAp
     execs.push(entry);
     const cut = nextCut;
     nextCut = undefined;
-    const cwd = podDirs.get(`${ns}/${pod.metadata.name}`) ?? dir;
-    const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: cwd, HOSTNAME: pod.metadata.name, POD_NAMESPACE: ns, CONTAINER_NAME: container };
+    const key = `${ns}/${pod.metadata.name}`;
+    const cwd = podDirs.get(key) ?? dir;
+    const podExec = options.podExec?.[key];
+    const env = { PATH: podExec?.path ?? process.env['PATH'] ?? '/usr/bin:/bin', HOME: cwd, HOSTNAME: pod.metadata.name, POD_NAMESPACE: ns, CONTAINER_NAME: container };
+    const enter = podExec?.mountNamespace === undefined ? undefined : ['nsenter', `--mount=${podExec.mountNamespace}`, `--wd=${cwd}`, '--'];
     const start = (channels: ExecChannels): ExecSession => {
-      const session = new ExecSession({ record: entry, cwd, env, channels, ...(cut ? { cut } : {}) });
+      const session = new ExecSession({ record: entry, cwd, env, channels, ...(enter ? { enter } : {}), ...(cut ? { cut } : {}) });
       sessions.add(session);
       socket.on('close', () => sessions.delete(session));
       return session;

@@ -1,7 +1,9 @@
 // One `kubectl exec`: the requested command run as a real process in the pod's sandbox directory, its output
 // handed to a stream protocol (WebSocket or SPDY), and the injected faults that cut the connection.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { accessSync, constants as fs, statSync } from 'node:fs';
 import { constants } from 'node:os';
+import { join } from 'node:path';
 import { execExitStatus } from './status.js';
 
 /** What a stream protocol offers to an exec session. */
@@ -43,37 +45,62 @@ export interface ExecSessionOptions {
   env: Record<string, string>;
   channels: ExecChannels;
   cut?: CutPlan;
+  /** A command prefix that runs the command in the pod's namespaces (`nsenter ... --`). @default none */
+  enter?: string[];
+}
+
+/** The executable `file` names on `path` (or itself when it has a slash), as the container runtime looks it up. */
+function lookPath(file: string, path: string): string | undefined {
+  const candidates = file.includes('/') ? [file] : path.split(':').filter(Boolean).map((dir) => join(dir, file));
+  return candidates.find((candidate) => {
+    try {
+      accessSync(candidate, fs.X_OK);
+      return statSync(candidate).isFile();
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Runs the command at once; the protocol feeds stdin through `stdin()` / `endStdin()`. */
 export class ExecSession {
-  private readonly child;
+  /** Undefined when the command was not found and never started. */
+  private readonly child: ChildProcessWithoutNullStreams | undefined;
   private readonly opts: ExecSessionOptions;
   private timer: NodeJS.Timeout | undefined;
   private over = false;
 
   constructor(opts: ExecSessionOptions) {
     this.opts = opts;
-    const [file = 'sh', ...args] = opts.record.command;
+    const [command = 'sh', ...args] = opts.record.command;
+    const [file, argv] = opts.enter === undefined ? [command, args] : [opts.enter[0] ?? 'nsenter', [...opts.enter.slice(1), command, ...args]];
+    // Behind a prefix a missing command would be the prefix's own failure: look it up first, as the runtime does
+    // (in the server's view of the files, of which the pod's namespace may hide some).
+    if (opts.enter !== undefined && lookPath(command, opts.env['PATH'] ?? '') === undefined) {
+      this.child = undefined;
+      setImmediate(() => this.onSpawnError(Object.assign(new Error(`spawn ${command} ENOENT`), { code: 'ENOENT' })));
+      return;
+    }
     // Its own process group, so that a cut or a stop also ends what the command started (`sleep` under `sh`).
-    this.child = spawn(file, args, { cwd: opts.cwd, env: opts.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-    this.child.stdin.on('error', () => {}); // EPIPE when the command does not read its stdin
-    this.child.stdout.on('data', (chunk: Buffer) => this.onStdout(chunk));
-    this.child.stderr.on('data', (chunk: Buffer) => {
+    const child = spawn(file, argv, { cwd: opts.cwd, env: opts.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    this.child = child;
+    child.stdin.on('error', () => {}); // EPIPE when the command does not read its stdin
+    child.stdout.on('data', (chunk: Buffer) => this.onStdout(chunk));
+    child.stderr.on('data', (chunk: Buffer) => {
       if (!this.over) opts.channels.stderr(chunk);
     });
-    this.child.on('error', (error: NodeJS.ErrnoException) => this.onSpawnError(error));
-    this.child.on('close', (code, signal) => this.onClose(code, signal));
+    child.on('error', (error: NodeJS.ErrnoException) => this.onSpawnError(error));
+    child.on('close', (code, signal) => this.onClose(code, signal));
     if (opts.cut?.afterMs !== undefined) this.timer = setTimeout(() => this.cut(), opts.cut.afterMs);
   }
 
   stdin(chunk: Buffer): void {
     this.opts.record.stdinBytes += chunk.length;
-    if (!this.child.stdin.destroyed) this.child.stdin.write(chunk);
+    if (this.child && !this.child.stdin.destroyed) this.child.stdin.write(chunk);
   }
 
   endStdin(): void {
-    if (!this.child.stdin.destroyed) this.child.stdin.end();
+    if (this.child && !this.child.stdin.destroyed) this.child.stdin.end();
   }
 
   /** The client went away: stop the process. */
@@ -86,7 +113,7 @@ export class ExecSession {
 
   private kill(): void {
     try {
-      if (this.child.pid !== undefined) process.kill(-this.child.pid, 'SIGKILL');
+      if (this.child?.pid !== undefined) process.kill(-this.child.pid, 'SIGKILL');
     } catch {
       // already gone
     }

@@ -31,14 +31,14 @@ steps:
     capture: { plugins: { json: true, path: items } }
   - id: count
     kubectl:
-      exec: { selector: app=minio, container: minio }
+      exec: { namespace: kube-system, selector: app.kubernetes.io/name=minio, container: minio }
       run: |
         echo "plugins=\${{ steps.record-plugins.outputs.plugins }}" | wc -c
         echo "inside $CONTAINER_NAME"
   - id: wipe
     destructive: true
     kubectl:
-      exec: { selector: app=minio, container: minio }
+      exec: { namespace: kube-system, selector: app.kubernetes.io/name=minio, container: minio }
       run: exit 3
 `);
     const result = await runCli(['run', 'kube.yaml', '--site', 'site.yaml', '--ui', 'plain', '--run-id', 'k', '--approve', 'wipe'], { cwd: dir, env: { HOME: server.dir } });

@@ -34,4 +34,10 @@ describe('field selectors', () => {
     expect(matchesFields('metadata.name=minio-0,status.phase!=Failed', pod)).toBe(true);
     expect(matchesFields('metadata.namespace=default', pod)).toBe(false);
   });
+
+  it('reads a quoted key with dots and slashes, as in a printer column on a label', () => {
+    const view = { metadata: { labels: { 'cpaas.io/module-name': 'logcenter' } } };
+    expect(fieldValue(view, ".metadata.labels['cpaas.io/module-name']")).toBe('logcenter');
+    expect(fieldValue(view, ".metadata.labels['cpaas.io/lifecycle-type']")).toBeUndefined();
+  });
 });

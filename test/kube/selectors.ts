@@ -81,10 +81,11 @@ export function matchesFields(selector: string, object: unknown): boolean {
   return parseSelector(selector).every((req) => matches(req, (path) => fieldValue(object, path)));
 }
 
-/** Reads a dotted path (`status.phase`) from an object, as a string. */
+/** Reads a dotted path (`status.phase`, `.metadata.labels['cpaas.io/module-name']`) from an object, as a string. */
 export function fieldValue(object: unknown, path: string): string | undefined {
   let current: unknown = object;
-  for (const part of path.replace(/^\./, '').split('.')) {
+  for (const [, dotted, quoted] of path.matchAll(/\.?([^.[\]]+)|\['([^']*)'\]/g)) {
+    const part = dotted ?? quoted ?? '';
     if (current === null || typeof current !== 'object') return undefined;
     current = (current as Record<string, unknown>)[part];
   }

@@ -29,7 +29,9 @@ async function exec(server: KubeApi, command: Command, env: Record<string, strin
 }
 
 const kube = (server: KubeApi) => ({ kubeconfig: server.kubeconfigPath, context: server.context, namespace: server.namespace });
-const inMinio = (server: KubeApi, script: string, exec: object = { selector: 'app=minio', container: 'minio' }): Command => ({ kind: 'kubectl-exec', kube: kube(server), exec: { shell: 'sh', ...exec }, script });
+/** The registry MinIO pod of the default fixtures: kube-system, `app.kubernetes.io/name=minio`. */
+const REGISTRY_MINIO = { namespace: 'kube-system', selector: 'app.kubernetes.io/name=minio', container: 'minio' };
+const inMinio = (server: KubeApi, script: string, exec: object = REGISTRY_MINIO): Command => ({ kind: 'kubectl-exec', kube: kube(server), exec: { shell: 'sh', ...exec }, script });
 
 describe('kubectl transport (real kubectl)', () => {
   it('runs kubectl get with the site context and namespace', async () => {
@@ -44,7 +46,7 @@ describe('kubectl transport (real kubectl)', () => {
     const { outcome, stdout } = await exec(server, inMinio(server, 'echo "in $CONTAINER_NAME"\nprintf "no newline"'));
     expect(outcome).toEqual({ kind: 'exited', exitCode: 0 });
     expect(stdout).toBe('in minio\nno newline');
-    expect(server.execs.at(-1)).toMatchObject({ pod: 'minio-0' });
+    expect(server.execs.at(-1)).toMatchObject({ namespace: 'kube-system', pod: 'registry-minio-0' });
   });
 
   it.each([1, 2, 127])('propagates exit code %i, also from set -e', async (code) => {
@@ -78,15 +80,15 @@ describe('kubectl transport (real kubectl)', () => {
     const server = await api({ forbid: [{ verb: 'create', resource: 'pods/exec' }] });
     const { outcome } = await exec(server, inMinio(server, 'echo hi'));
     expect(outcome.kind).toBe('refused');
-    expect((outcome as { reason: string }).reason).toMatch(/not allowed \(RBAC\): pods "minio-0" is forbidden/);
+    expect((outcome as { reason: string }).reason).toMatch(/not allowed \(RBAC\): pods "registry-minio-0" is forbidden/);
   });
 
   it('names a missing pod, a missing container, and what a selector found', async () => {
     const server = await api();
     const missingPod = await exec(server, inMinio(server, 'echo hi', { pod: 'minio-9', container: 'minio' }));
     expect(missingPod.outcome).toMatchObject({ kind: 'refused', reason: expect.stringContaining('pods "minio-9" not found') });
-    const missingContainer = await exec(server, inMinio(server, 'echo hi', { pod: 'minio-0', container: 'mc' }));
-    expect(missingContainer.outcome).toMatchObject({ kind: 'refused', reason: expect.stringContaining('container mc is not valid for pod minio-0') });
+    const missingContainer = await exec(server, inMinio(server, 'echo hi', { namespace: 'kube-system', pod: 'registry-minio-0', container: 'mc' }));
+    expect(missingContainer.outcome).toMatchObject({ kind: 'refused', reason: expect.stringContaining('container mc is not valid for pod registry-minio-0') });
     const none = await exec(server, inMinio(server, 'echo hi', { selector: 'app=nothing' }));
     expect(none.outcome).toMatchObject({ kind: 'refused', reason: 'no Running pod matches app=nothing in cpaas-system' });
     const several = await exec(server, inMinio(server, 'echo hi', { selector: 'app=worker' }));
