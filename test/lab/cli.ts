@@ -6,13 +6,17 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { commandName, descendants, signalAll } from '../harness/process-tree.js';
 import type { LabState } from './lab.js';
-import { DEFAULT_SETTINGS, labPaths, type LabSettings } from './settings.js';
+import { checkSettings, DEFAULT_SETTINGS, labPaths, MINIO_POD, type LabSettings } from './settings.js';
 
 const USAGE = `usage: lab up|down|status [--state-dir DIR] [--addresses A1,A2,A3] [--ssh-port N] [--registry-port N]
                         [--platform-port N] [--violet-delay S] [--upload-delay S] [--keep]
+                        [--missing-package NAME@VERSION]... [--wrong-package-version NAME@VERSION=OTHER]...
   up      start the lab (defaults: /tmp/fieldbook-lab, 127.0.0.11-13, sshd port 2222, registry port 11440)
   down    stop it and remove its state directory (--keep keeps it)
-  status  say whether it runs and where`;
+  status  say whether it runs and where
+  --missing-package logcenter@v3.16.4          that package is not in the installer's plugins directory
+  --wrong-package-version logcenter@v3.18.2=v3.18.0
+                                               that package is there at v3.18.0 (file name, VERSION, images)`;
 
 const OPTIONS = {
   allowPositionals: true,
@@ -25,6 +29,8 @@ const OPTIONS = {
     'platform-port': { type: 'string' },
     'violet-delay': { type: 'string' },
     'upload-delay': { type: 'string' },
+    'missing-package': { type: 'string', multiple: true },
+    'wrong-package-version': { type: 'string', multiple: true },
     keep: { type: 'boolean', default: false },
   },
 } as const;
@@ -39,6 +45,8 @@ const settings: LabSettings = {
   platformPort: Number(values['platform-port'] ?? DEFAULT_SETTINGS.platformPort),
   violetDelay: Number(values['violet-delay'] ?? DEFAULT_SETTINGS.violetDelay),
   uploadDelay: Number(values['upload-delay'] ?? DEFAULT_SETTINGS.uploadDelay),
+  missingPackages: values['missing-package'] ?? DEFAULT_SETTINGS.missingPackages,
+  wrongPackageVersions: Object.fromEntries((values['wrong-package-version'] ?? []).map(wrongVersion)),
 };
 const paths = labPaths(settings.stateDir);
 
@@ -60,6 +68,16 @@ switch (values.help ? 'help' : positionals[0]) {
     process.exitCode = 2;
 }
 
+/** `NAME@VERSION=OTHER` → [`NAME@VERSION`, `OTHER`]; the usage for anything else. */
+function wrongVersion(value: string): [string, string] {
+  const m = /^([^@=\s]+@[^@=\s]+)=([^@=\s]+)$/.exec(value);
+  if (!m) {
+    process.stderr.write(`--wrong-package-version: expected NAME@VERSION=OTHER (logcenter@v3.18.2=v3.18.0), found "${value}"\n${USAGE}\n`);
+    process.exit(2);
+  }
+  return [m[1]!, m[2]!];
+}
+
 /** parseArgs, with the usage instead of a stack trace for an unknown option. */
 function parseArguments() {
   try {
@@ -71,6 +89,12 @@ function parseArguments() {
 }
 
 async function up(): Promise<number> {
+  try {
+    checkSettings(settings);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 2;
+  }
   const running = readState();
   if (running && alive(running.daemonPid)) {
     process.stdout.write(`the lab in ${settings.stateDir} is already up (daemon pid ${running.daemonPid})\n${summary(running)}`);
@@ -136,12 +160,21 @@ function summary(state: LabState): string {
   return [
     `  hosts     cp1 ${cp1}, cp2 ${cp2}, cp3 ${cp3} (sshd port ${state.settings.sshPort}, user fieldbook-test)`,
     `  registry  ${state.registry} (storage: cp1's /cpaas/minio/registry)`,
-    `  kube API  ${state.kubeApi} (MinIO pod cpaas-system/minio-0)`,
+    `  kube API  ${state.kubeApi} (registry MinIO pod ${MINIO_POD.namespace}/${MINIO_POD.name})`,
+    ...packageFaults(state.settings),
     `  site      ${state.site}`,
     `  secrets   . ${state.secretsEnv}`,
     `  try       . ${state.secretsEnv} && node bin/fieldbook.js run acp-registry-full-wipe --site ${state.site}`,
     '',
   ].join('\n');
+}
+
+/** The package faults a lab was started with, one summary line each. */
+function packageFaults(settings: LabSettings): string[] {
+  return [
+    ...(settings.missingPackages ?? []).map((key) => `  package   ${key} is missing from /cpaas/installer/plugins`),
+    ...Object.entries(settings.wrongPackageVersions ?? {}).map(([key, version]) => `  package   ${key} is there at ${version}`),
+  ];
 }
 
 function readState(): LabState | undefined {

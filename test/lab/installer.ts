@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { CORE_IMAGES, PLUGIN_PACKAGES, SEED_IMAGES, packageFile, payloadBytes, type PluginPackage } from './catalogue.js';
+import { CORE_IMAGES, INSTALLED_APPLICATIONS, SEED_IMAGES, installerPackages, packageFile, payloadBytes, type PackageFaults, type PluginPackage } from './catalogue.js';
 import { addOciImage } from './oci.js';
 import { REPO_ROOT } from './settings.js';
 import { tar, type TarEntry } from './tar.js';
@@ -12,8 +12,14 @@ import { tar, type TarEntry } from './tar.js';
 /** The stand-in scripts shipped with the lab. */
 export const STAND_INS = join(REPO_ROOT, 'test', 'lab', 'stand-ins');
 
-/** `<dir>/res/upload.sh`, `<dir>/res/images/{oci,all.list,necessary.list}`, `<dir>/plugins/*.tgz`. */
-export async function buildInstaller(dir: string): Promise<void> {
+/** No package missing, none at another version. */
+export const NO_FAULTS: PackageFaults = { missingPackages: [], wrongPackageVersions: {} };
+
+/**
+ * `<dir>/res/upload.sh`, `<dir>/res/images/{oci,all.list,necessary.list}`, `<dir>/plugins/*.tgz` (one package per
+ * recorded plugin version and installed Operator, less the missing ones, the wrong ones at their wrong version).
+ */
+export async function buildInstaller(dir: string, faults: PackageFaults = NO_FAULTS): Promise<void> {
   const images = join(dir, 'res', 'images');
   await mkdir(join(dir, 'plugins'), { recursive: true });
   await mkdir(images, { recursive: true });
@@ -21,14 +27,20 @@ export async function buildInstaller(dir: string): Promise<void> {
   for (const ref of CORE_IMAGES.all) await addOciImage(join(images, 'oci'), { ref, payloadBytes: payloadBytes(ref) });
   await writeFile(join(images, 'all.list'), `${CORE_IMAGES.all.join('\n')}\n`);
   await writeFile(join(images, 'necessary.list'), `${CORE_IMAGES.necessary.join('\n')}\n`);
-  for (const p of PLUGIN_PACKAGES) await writeFile(join(dir, 'plugins', packageFile(p)), await pluginPackage(p, join(dir, '.build', p.name)));
+  for (const p of installerPackages(faults)) {
+    await writeFile(join(dir, 'plugins', packageFile(p)), await pluginPackage(p, join(dir, '.build', `${p.name}-${p.version}`)));
+  }
 }
 
-/** A plugin package: a gzipped tar of `package.env` and an OCI layout `images/` with the plugin's images. */
+/**
+ * A package: a gzipped tar of `package.env` (NAME, VERSION, TYPE `ModulePlugin` or `OperatorBundle`, IMAGES) and
+ * an OCI layout `images/` with its images.
+ */
 async function pluginPackage(p: PluginPackage, scratch: string): Promise<Buffer> {
   for (const ref of p.images) await addOciImage(scratch, { ref, payloadBytes: payloadBytes(ref) });
+  const type = p.kind === 'plugin' ? 'ModulePlugin' : 'OperatorBundle';
   const entries: TarEntry[] = [
-    { path: 'package.env', content: Buffer.from(`NAME=${p.name}\nVERSION=${p.version}\nIMAGES='${p.images.join(' ')}'\n`) },
+    { path: 'package.env', content: Buffer.from(`NAME=${p.name}\nVERSION=${p.version}\nTYPE=${type}\nIMAGES='${p.images.join(' ')}'\n`) },
     ...(await treeEntries(scratch, 'images')),
   ];
   return gzipSync(tar(entries));
@@ -64,4 +76,10 @@ export async function buildMinioData(dir: string, host: string): Promise<void> {
   await writeFile(join(dir, '.minio.sys', 'format.json'), JSON.stringify({ version: '1', format: 'xl', id: `lab-${host}` }));
   await writeFile(join(dir, '.minio.sys', 'config', 'config.json'), JSON.stringify({ version: '33', region: 'lab' }));
   await writeFile(join(dir, 'cpaas-backup', 'etcd', `snapshot-${host}.db`), randomBytes(96 * 1024));
+}
+
+/** What the platform knows is installed, for `violet list`: name, type, display name, cluster, version, tab-separated, by name. */
+export function installedAppsTable(): string {
+  const applications = [...INSTALLED_APPLICATIONS].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return applications.map((a) => `${[a.name, a.type, a.displayName, a.cluster, a.version].join('\t')}\n`).join('');
 }

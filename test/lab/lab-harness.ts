@@ -44,7 +44,7 @@ export async function labUp(settings: Partial<Omit<LabSettings, 'stateDir'>>): P
   const stateDir = mkdtempSync(join(tmpdir(), 'fieldbook-lab-e2e-'));
   const args = ['up', '--state-dir', stateDir];
   if (settings.addresses) args.push('--addresses', settings.addresses.join(','));
-  const flags: [Exclude<keyof LabSettings, 'stateDir' | 'addresses'>, string][] = [
+  const flags: [Exclude<keyof LabSettings, 'stateDir' | 'addresses' | 'missingPackages' | 'wrongPackageVersions'>, string][] = [
     ['sshPort', '--ssh-port'],
     ['registryPort', '--registry-port'],
     ['platformPort', '--platform-port'],
@@ -52,6 +52,8 @@ export async function labUp(settings: Partial<Omit<LabSettings, 'stateDir'>>): P
     ['uploadDelay', '--upload-delay'],
   ];
   for (const [key, flag] of flags) if (settings[key] !== undefined) args.push(flag, String(settings[key]));
+  for (const key of settings.missingPackages ?? []) args.push('--missing-package', key);
+  for (const [key, version] of Object.entries(settings.wrongPackageVersions ?? {})) args.push('--wrong-package-version', `${key}=${version}`);
   const down = async () => {
     await run(process.execPath, [LAB_CLI, 'down', '--state-dir', stateDir]).catch(() => undefined);
     rmSync(stateDir, { recursive: true, force: true });

@@ -10,11 +10,11 @@ import { descendants } from '../harness/process-tree.js';
 import { ensureTestUsers, requireTools } from '../harness/test-users.js';
 import { SEED_IMAGES } from './catalogue.js';
 import type { HostNodeConfig, HostNodeInfo } from './host-node.js';
-import { buildInstaller, buildMinioData, buildSeedLayout, STAND_INS } from './installer.js';
+import { buildInstaller, buildMinioData, buildSeedLayout, installedAppsTable, STAND_INS } from './installer.js';
 import type { KubeNodeConfig, KubeNodeInfo } from './kube-node.js';
 import { sq, startInNamespace, type NamespaceProcess } from './namespace.js';
 import { startRegistry, type RunningRegistry } from './registry.js';
-import { checkSettings, HOSTS, labPaths, type HostName, type LabPaths, type LabSettings } from './settings.js';
+import { checkSettings, DECOY_MINIO_POD, HOSTS, labPaths, MINIO_POD, type HostName, type LabPaths, type LabSettings } from './settings.js';
 import { LAB_USERS, renderLabSite } from './site.js';
 
 const run = promisify(execFile);
@@ -50,7 +50,7 @@ export async function startLab(settings: LabSettings, log: (line: string) => voi
     for (const stop of stops.reverse()) await stop().catch((error: unknown) => log(`stopping: ${String(error)}`));
   };
   try {
-    const secrets = { registry: token(), platform: token(), minioAccess: `lab${token().slice(0, 8)}`, minioSecret: token() };
+    const secrets = { registry: token(), platform: token(), platformToken: token(24), minioAccess: `lab${token().slice(0, 8)}`, minioSecret: token() };
     await layOut(paths, settings, secrets, log);
 
     log(`registry: docker-registry on ${settings.addresses[0]}:${settings.registryPort}, storage ${paths.registryStorage}`);
@@ -85,10 +85,11 @@ export async function startLab(settings: LabSettings, log: (line: string) => voi
     await chown(paths.kubeconfig, testUser.uid, testUser.gid);
     await chmod(paths.kubeconfig, 0o600);
     await writeFile(paths.site, renderLabSite(settings, paths));
-    await writeFile(
+    await writeEnv(
       paths.secretsEnv,
-      `export FIELDBOOK_SECRET_REGISTRY_PASSWORD=${sq(secrets.registry)}\nexport FIELDBOOK_SECRET_PLATFORM_PASSWORD=${sq(secrets.platform)}\n`,
-      { mode: 0o600 },
+      { FIELDBOOK_SECRET_REGISTRY_PASSWORD: secrets.registry, FIELDBOOK_SECRET_PLATFORM_PASSWORD: secrets.platform, FIELDBOOK_SECRET_PLATFORM_TOKEN: secrets.platformToken },
+      true,
+      0o600,
     );
     const state: LabState = {
       settings,
@@ -121,6 +122,8 @@ function requireLabTools(): void {
     ['/usr/bin/docker-registry', 'docker-registry'],
     ['/usr/bin/skopeo', 'skopeo'],
     ['/usr/bin/unshare', 'util-linux'],
+    ['/usr/bin/nsenter', 'util-linux'],
+    ['/usr/bin/setpriv', 'util-linux'],
     ['/usr/bin/perl', 'perl-base'],
     ['/usr/bin/openssl', 'openssl'],
   ].filter(([path]) => !existsSync(path!));
@@ -132,13 +135,13 @@ function requireLabTools(): void {
 }
 
 /** Directories, keys, stand-ins with their settings, the installer, MinIO data. */
-async function layOut(paths: LabPaths, settings: LabSettings, secrets: Record<'registry' | 'platform' | 'minioAccess' | 'minioSecret', string>, log: (line: string) => void): Promise<void> {
+async function layOut(paths: LabPaths, settings: LabSettings, secrets: Record<'registry' | 'platform' | 'platformToken' | 'minioAccess' | 'minioSecret', string>, log: (line: string) => void): Promise<void> {
   const [cp1] = settings.addresses;
   await mkdir(paths.stateDir, { recursive: true, mode: 0o755 });
   await chmod(paths.stateDir, 0o755);
   // The mount point of every host's own /cpaas (an empty directory; each namespace binds its host's over it).
   await mkdir('/cpaas', { recursive: true });
-  for (const dir of [join(paths.stateDir, 'ssh'), join(paths.stateDir, 'kube'), paths.hostBin, paths.podBin, join(paths.podEtc, 'config'), paths.podEtcWork, paths.mcConfig, join(paths.stateDir, 'logs'), paths.registryDir]) {
+  for (const dir of [join(paths.stateDir, 'ssh'), join(paths.stateDir, 'kube'), paths.hostBin, paths.podBin, join(paths.podEtc, 'config'), paths.podEtcWork, paths.podEmpty, paths.mcConfig, join(paths.stateDir, 'logs'), paths.registryDir]) {
     await mkdir(dir, { recursive: true });
   }
   await writeFile(paths.actionsLog, '');
@@ -151,6 +154,7 @@ async function layOut(paths: LabPaths, settings: LabSettings, secrets: Record<'r
     LAB_PLATFORM_URL: `https://${cp1}:${settings.platformPort}`,
     LAB_PLATFORM_USER: LAB_USERS.platform,
     LAB_PLATFORM_PASSWORD: secrets.platform,
+    LAB_PLATFORM_TOKEN: secrets.platformToken,
     LAB_NERDCTL_STORE: '/cpaas/lab-containerd',
     LAB_VIOLET_DELAY: String(settings.violetDelay),
     LAB_UPLOAD_DELAY: String(settings.uploadDelay),
@@ -168,9 +172,11 @@ async function layOut(paths: LabPaths, settings: LabSettings, secrets: Record<'r
     await copyFile(join(STAND_INS, tool), join(dir, tool));
     await chmod(join(dir, tool), 0o755);
   }
+  await writeFile(join(paths.hostBin, 'installed-apps.tsv'), installedAppsTable());
 
-  log('images: building the installer (core images, plugin packages) and the seed images as OCI layouts');
-  await buildInstaller(join(paths.host('cp1'), 'installer'));
+  const faults = settings.missingPackages.length + Object.keys(settings.wrongPackageVersions).length;
+  log(`images: building the installer (core images, plugin packages${faults > 0 ? `, ${faults} package fault(s)` : ''}) and the seed images as OCI layouts`);
+  await buildInstaller(join(paths.host('cp1'), 'installer'), settings);
   await rm(join(paths.host('cp1'), 'installer', '.build'), { recursive: true, force: true });
   await buildSeedLayout(paths.seedLayout);
   for (const host of HOSTS) {
@@ -179,9 +185,9 @@ async function layOut(paths: LabPaths, settings: LabSettings, secrets: Record<'r
   }
 }
 
-async function writeEnv(path: string, values: Record<string, string>, exported = false): Promise<void> {
+async function writeEnv(path: string, values: Record<string, string>, exported = false, mode = 0o644): Promise<void> {
   const lines = Object.entries(values).map(([k, v]) => `${exported ? 'export ' : ''}${k}=${sq(v)}`);
-  await writeFile(path, `${lines.join('\n')}\n`, { mode: 0o644 });
+  await writeFile(path, `${lines.join('\n')}\n`, { mode });
 }
 
 /** Pushes every seed image (current and old) with skopeo, four at a time. */
@@ -216,21 +222,40 @@ async function startHost(paths: LabPaths, name: HostName, address: string, port:
   return host;
 }
 
+const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
+
+/**
+ * The API server in its own mount namespace (no overlay: its own execs see neither minio.env nor mc on PATH).
+ * The registry MinIO pod gets a mount namespace with the /etc overlay that adds config/minio.env, its execs run in
+ * cp1's MinIO data with mc first on PATH; the decoy's gets an empty directory over bin/pod, so not even mc's full
+ * path works there (kube-node.ts holds the namespaces).
+ */
 async function startKube(paths: LabPaths, log: (line: string) => void): Promise<NamespaceProcess<KubeNodeInfo>> {
-  const config: KubeNodeConfig = { minioDir: paths.minio('cp1') };
+  const registryPod = `${MINIO_POD.namespace}/${MINIO_POD.name}`;
+  const decoyPod = `${DECOY_MINIO_POD.namespace}/${DECOY_MINIO_POD.name}`;
+  const config: KubeNodeConfig = {
+    pods: {
+      [registryPod]: {
+        dir: paths.minio('cp1'),
+        path: `${paths.podBin}:${SYSTEM_PATH}`,
+        mounts: [`mount -t overlay overlay -o ${sq(`lowerdir=/etc,upperdir=${paths.podEtc},workdir=${paths.podEtcWork}`)} /etc`],
+      },
+      [decoyPod]: { path: SYSTEM_PATH, mounts: [`mount --bind ${sq(paths.podEmpty)} ${sq(paths.podBin)}`] },
+    },
+  };
   const kube = await startInNamespace<KubeNodeInfo>({
-    setup: [`mount -t overlay overlay -o ${sq(`lowerdir=/etc,upperdir=${paths.podEtc},workdir=${paths.podEtcWork}`)} /etc`],
+    setup: [],
     entry: new URL('kube-node.js', ENTRY_DIR).pathname,
     args: [JSON.stringify(config)],
-    env: { PATH: `${paths.podBin}:/usr/local/bin:/usr/bin:/bin` },
+    env: { PATH: SYSTEM_PATH },
     onLog: (line) => log(`kube: ${line}`),
   });
-  log(`kube: API server ${kube.info.url} (pid ${kube.pid}); MinIO pod execs run in ${config.minioDir}`);
+  log(`kube: API server ${kube.info.url} (pid ${kube.pid}); ${registryPod} execs run in ${paths.minio('cp1')} with minio.env and mc, ${decoyPod}'s without`);
   return kube;
 }
 
-function token(): string {
-  return randomBytes(12).toString('base64url');
+function token(bytes = 12): string {
+  return randomBytes(bytes).toString('base64url');
 }
 
 async function uidOf(user: string): Promise<{ uid: number; gid: number }> {

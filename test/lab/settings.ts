@@ -2,6 +2,7 @@
 // examples/lab.yaml is written for.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installerPackages } from './catalogue.js';
 
 /** The repository root, from test/lab or from its compiled copy in dist-test/test/lab. */
 export const REPO_ROOT = fileURLToPath(new URL('.', import.meta.url)).replace(/\/(dist-test\/)?test\/lab\/$/, '');
@@ -22,6 +23,13 @@ export interface LabSettings {
   violetDelay: number;
   /** Seconds res/upload.sh takes before pushing each image (the time a real upload takes). @default 0 */
   uploadDelay: number;
+  /** Packages (`name@version`, e.g. `logcenter@v3.16.4`) left out of the installer's plugins directory. @default [] */
+  missingPackages: string[];
+  /**
+   * Packages put in the plugins directory at another version: `{ 'logcenter@v3.18.2': 'v3.18.0' }` makes it
+   * `logcenter-v3.18.0.tgz` with VERSION v3.18.0 and its images at v3.18.0. @default {}
+   */
+  wrongPackageVersions: Record<string, string>;
 }
 
 export const DEFAULT_SETTINGS: LabSettings = {
@@ -32,16 +40,29 @@ export const DEFAULT_SETTINGS: LabSettings = {
   platformPort: 8443,
   violetDelay: 0,
   uploadDelay: 0,
+  missingPackages: [],
+  wrongPackageVersions: {},
 };
 
 export const HOSTS = ['cp1', 'cp2', 'cp3'] as const;
 export type HostName = (typeof HOSTS)[number];
 
-/** The registry MinIO pod of the test API server's fixtures (test/kube/fixtures/pods.json). */
-export const MINIO_POD = { namespace: 'cpaas-system', name: 'minio-0', container: 'minio', selector: 'app=minio' } as const;
+/**
+ * The registry MinIO pod of the test API server's fixtures (test/kube/fixtures/pods.json): its execs run in cp1's
+ * MinIO data, see /etc/config/minio.env and have mc on PATH. Not where the old runbook assumed it
+ * (`cpaas-system`, `app=minio`): the vendor leaves the namespace open, so a runbook has to find it.
+ */
+export const MINIO_POD = { namespace: 'kube-system', name: 'registry-minio-0', container: 'minio', labels: { 'app.kubernetes.io/name': 'minio' } } as const;
 
-/** Throws unless every address is on 127.0.0.x: the lab never listens anywhere else. */
+/** Another MinIO (an application's, Running, same image family and `app.kubernetes.io/name=minio`): no minio.env, no mc. */
+export const DECOY_MINIO_POD = { namespace: 'minio-system', name: 'minio-tenant-0', container: 'minio' } as const;
+
+/** A MinIO pod that is not scheduled (Pending, no node): an exec into it is refused. */
+export const PENDING_MINIO_POD = { namespace: 'minio-system', name: 'minio-tenant-1', container: 'minio' } as const;
+
+/** Throws unless every address is on 127.0.0.x (the lab never listens anywhere else) and the package faults name packages. */
 export function checkSettings(settings: LabSettings): void {
+  installerPackages(settings);
   for (const address of settings.addresses) {
     if (!/^127\.0\.0\.(\d{1,3})$/.test(address) || Number(address.split('.')[3]) > 254) {
       throw new Error(`the lab listens on 127.0.0.x only, not ${address}`);
@@ -78,6 +99,8 @@ export function labPaths(stateDir: string) {
     /** The upper layer of /etc in the MinIO pod's mount namespace: holds config/minio.env. */
     podEtc: join(stateDir, 'pod', 'etc'),
     podEtcWork: join(stateDir, 'pod', 'etc-work'),
+    /** An empty directory, bound over bin/pod in the decoy MinIO pod's mount namespace. */
+    podEmpty: join(stateDir, 'pod', 'empty'),
     mcConfig: join(stateDir, 'pod', 'mc'),
     authFile: join(stateDir, 'registry', 'auth.json'),
     seedLayout: join(stateDir, 'seed', 'oci'),

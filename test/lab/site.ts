@@ -3,7 +3,11 @@ import { PLUGIN_PACKAGES } from './catalogue.js';
 import type { LabPaths, LabSettings } from './settings.js';
 
 export const LAB_SITE_NAME = 'fieldbook-lab';
+/** The registry's user (in the site) and the platform's (violet's; the site names none: the token is the way in). */
 export const LAB_USERS = { registry: 'admin', platform: 'admin' } as const;
+
+/** One image per cluster plugin package, to test-pull after the re-push (`pluginImages`). */
+export const LAB_PLUGIN_IMAGES: readonly string[] = PLUGIN_PACKAGES.filter((p) => p.kind === 'plugin').map((p) => p.images[0]!);
 
 /** The site file of a lab with these settings, in examples/lab.yaml's layout. */
 export function renderLabSite(settings: LabSettings, paths: LabPaths): string {
@@ -33,8 +37,7 @@ params:
   registry: ${cp1}:${settings.registryPort}
   registryUser: ${LAB_USERS.registry}
   platformUrl: https://${cp1}:${settings.platformPort}
-  platformUser: ${LAB_USERS.platform}
   pluginImages:
-${PLUGIN_PACKAGES.map((p) => `    - ${p.images[0]}`).join('\n')}
+${LAB_PLUGIN_IMAGES.map((ref) => `    - ${ref}`).join('\n')}
 `;
 }
