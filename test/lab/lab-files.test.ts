@@ -201,6 +201,9 @@ describe('stand-ins', () => {
   it('violet list writes the installed plugins and Operator bundles per cluster, in the doc\'s YAML shape', async () => {
     const { tool, dir } = standIns();
     const list = (args: string[]) => attempt(tool('violet'), ['list', '--platform-address', 'https://127.0.0.11:8443', ...args], { cwd: dir });
+    // Its help names its flags (a runbook may look for --output-file before it relies on it).
+    expect(await attempt(tool('violet'), ['list', '--help'])).toMatchObject({ code: 0, out: expect.stringContaining('--output-file string') });
+    expect(await attempt(tool('violet'), ['push', '-h'])).toMatchObject({ code: 0, out: expect.stringContaining('--platform-token string') });
     expect(await list(['--platform-token', 'wrong'])).toMatchObject({ code: 1, out: expect.stringContaining('401 Unauthorized') });
     expect(await list(['--platform-token', 'platform-token', '--skip-push'])).toMatchObject({ code: 1, out: 'Error: unknown flag: --skip-push\n' });
     expect(existsSync(join(dir, 'apps.yaml'))).toBe(false);
