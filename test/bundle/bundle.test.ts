@@ -55,7 +55,7 @@ describe('single-file bundle', () => {
     expect(validated.stdout).toContain('ok: shipped:acp-registry-full-wipe with site site.yaml');
     const planned = offline(dir, ['plan', 'acp-registry-full-wipe', '--site', 'site.yaml']);
     expect(planned.status).toBe(0);
-    expect(planned.stdout).toContain('9. wipe-bucket  [DESTRUCTIVE]');
+    expect(planned.stdout).toMatch(/\n\d+\. wipe-bucket {2}\[DESTRUCTIVE\]/);
 
     writeFileSync(join(dir, 'local.yaml'), `apiVersion: fieldbook/v1
 kind: Runbook
