@@ -1,6 +1,7 @@
 import type { ParamValue } from '../schema/common.js';
 import type { Mode } from '../plan/types.js';
 
+import { itemLabel } from '../template/record-item.js';
 /** The journal format; a newer fieldbook reads older versions or refuses them clearly. */
 export const JOURNAL_VERSION = 1;
 
@@ -66,7 +67,7 @@ export type NewJournalEvent = JournalEvent extends infer E ? (E extends Base ? O
 
 /** `cp1`, `cp1 item 3 (pkg.tgz)`: how a unit is named in messages. */
 export function unitLabel(unit: UnitKey): string {
-  return `${unit.step}${unit.target === 'local' || unit.target === 'operator' ? '' : `@${unit.target}`}${unit.item ? `[${unit.item.index}: ${unit.item.value}]` : ''}`;
+  return `${unit.step}${unit.target === 'local' || unit.target === 'operator' ? '' : `@${unit.target}`}${unit.item ? `[${unit.item.index}: ${itemLabel(unit.item.value)}]` : ''}`;
 }
 
 /** A stable map key for a unit. */

@@ -3,6 +3,7 @@ import type { Runbook, StepSpec } from '../schema/runbook.js';
 import type { Site } from '../schema/site.js';
 import { collectPaths, evaluateWhole, isTruthy, parseTemplate, renderText, type Value } from '../template/index.js';
 import { queryColumns } from '../template/json-query.js';
+import { itemValue } from '../template/record-item.js';
 import { declaredOutputs } from '../validate/template-fields.js';
 import type { ResolvedParam } from './params.js';
 import { displayCommand, renderCommand, renderManual } from './render-step.js';
@@ -143,26 +144,12 @@ export function evaluateItems(foreach: string | (string | number)[], scope: Reco
   if (Array.isArray(foreach)) return foreach.map(String);
   const whole = evaluateWhole(foreach, scope);
   const value = whole === undefined ? renderText(foreach, scope) : whole;
-  // A record stays whole, as compact JSON: itemValue reads it back.
+  // A record stays whole, as compact JSON: itemValue (template/record-item.ts) reads it back.
   if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
   if (value === null || value === '') return [];
   return String(value).split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
 }
 
-/**
- * A foreach item as expressions see it. Items are journaled as text; a record item (an object of a JSON capture)
- * was written as compact JSON, so text that is exactly that form is read back as the record (`item.<field>`) and
- * renders as the same text. Any other text stays text.
- */
-export function itemValue(item: string): Value {
-  if (!item.startsWith('{')) return item;
-  try {
-    const parsed: unknown = JSON.parse(item);
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && JSON.stringify(parsed) === item ? (parsed as Value) : item;
-  } catch {
-    return item;
-  }
-}
 
 /** Every step's outputs as ⟨steps.x.outputs.y⟩ placeholders, so a plan can show where run-time values go. */
 function placeholderSteps(runbook: Runbook, site: Site): Record<string, StepView> {

@@ -1,3 +1,4 @@
+import { itemLabel } from '../template/record-item.js';
 import { cellText, isCellValue, recordTable, type Scalar, type Table } from './record-table.js';
 
 /** One unit of a step as the output views need it: where it ran, its foreach item, what it captured. */
@@ -17,7 +18,7 @@ export interface KeyedUnit {
 
 /** Journal-keyed units (in their order) as the output views need them. */
 export function unitOutputs(units: Iterable<KeyedUnit>): UnitOutputs[] {
-  return [...units].map((u) => ({ host: u.key.target, ...(u.key.item ? { item: u.key.item.value } : {}), ...(u.outputs ? { outputs: u.outputs } : {}) }));
+  return [...units].map((u) => ({ host: u.key.target, ...(u.key.item ? { item: itemLabel(u.key.item.value) } : {}), ...(u.outputs ? { outputs: u.outputs } : {}) }));
 }
 
 /** One thing to show of a step's outputs. */

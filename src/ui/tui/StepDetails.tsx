@@ -2,6 +2,7 @@ import { Box } from 'ink';
 import { assertNever } from '../../errors.js';
 import { unitLabel } from '../../journal/events.js';
 import { formatDuration, outputRows, progressLabel, statusColor, statusGlyph, statusWord, stepOutputViews, type OutputRow } from './format.js';
+import { itemLabel } from '../../template/record-item.js';
 import { Line } from './Line.js';
 import type { HostView, StepView } from './types.js';
 
@@ -99,7 +100,7 @@ function statusLine(step: StepView, view: HostView | undefined, now: number): st
   const progress = progressLabel(step);
   if (progress) parts.push(progress);
   if (view && step.targets.length + (step.items ? 1 : 0) > 1) {
-    parts.push(`${view.name}: ${view.status}${view.item ? ` (item ${view.item.index + 1}: ${view.item.value})` : ''}`);
+    parts.push(`${view.name}: ${view.status}${view.item ? ` (item ${view.item.index + 1}: ${itemLabel(view.item.value)})` : ''}`);
   }
   if (view && view.attempt > 1) parts.push(`attempt ${view.attempt}`);
   if (view?.exitCode !== undefined) parts.push(`exit ${view.exitCode}`);

@@ -1,6 +1,7 @@
 import type { EngineEvent, StepOverview } from '../../engine/events.js';
 import { assertNever } from '../../errors.js';
 import { unitId, type UnitKey } from '../../journal/events.js';
+import { itemLabel } from '../../template/record-item.js';
 import { LineRing } from './line-ring.js';
 import { dialogStep, summaryEntry } from './summary.js';
 import type { Dialog, HostView, RunHeader, RunPhase, StaticEntry, StepView } from './types.js';
@@ -138,7 +139,7 @@ export class RunModel {
         delete host.reason;
         if (event.unit.item) {
           host.item = event.unit.item;
-          host.output.mark(`── item ${event.unit.item.index + 1}/${step.items?.length ?? '?'}: ${event.unit.item.value}${event.attempt > 1 ? `, attempt ${event.attempt}` : ''} ──`);
+          host.output.mark(`── item ${event.unit.item.index + 1}/${step.items?.length ?? '?'}: ${itemLabel(event.unit.item.value)}${event.attempt > 1 ? `, attempt ${event.attempt}` : ''} ──`);
         } else if (event.attempt > 1) host.output.mark(`── attempt ${event.attempt} ──`);
         step.command = event.command;
         host.command = event.command;
