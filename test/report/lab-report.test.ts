@@ -58,6 +58,15 @@ describe('the report of a full wipe in the lab', () => {
       const records = await page.locator('#records td[data-label="what"]').allTextContents();
       expect(records).toEqual([expect.stringMatching(/^checklist done .*by flag$/), `confirmed "${report.site.name}" by flag`]);
       expect(await page.locator('#step-wipe-bucket .record.confirmation').count()).toBe(1);
+      // Every archive of the run with its size and sha256, one row per control-plane node.
+      const backups = page.locator('#step-backup-minio table.records');
+      expect(await backups.locator('th').allTextContents()).toEqual(['host', 'archive', 'tarBytes', 'dataBytes', 'sha256']);
+      const rows = await backups.locator('tbody tr').allInnerTexts();
+      expect(rows).toHaveLength(3);
+      for (const [i, host] of ['cp1', 'cp2', 'cp3'].entries()) expect(rows[i]).toMatch(new RegExp(`^${host}\\s+/cpaas/backup/lab-wipe/${host}-minio\\.tar\\s+\\d+\\s+\\d+\\s+[0-9a-f]{64}$`));
+      // The records the wipe relied on, as tables.
+      const captions = await page.locator('#step-record-installed figure.records figcaption').allTextContents();
+      expect(captions).toEqual(['operators: 2 records', 'plugins: 4 records', 'packages: 6 records']);
       expect(requests).toEqual([pathToFileURL(file).href]);
       const shot = join(home, 'report-lab-full-wipe.png');
       await page.screenshot({ path: shot, fullPage: true, clip: DOC_SHOT });
@@ -66,12 +75,12 @@ describe('the report of a full wipe in the lab', () => {
       await page.close();
     }
 
-    // The archive: checked for both lab secrets (the registry's and the platform's), and holding neither.
+    // The archive: checked for every lab secret (the registry's, the platform's token and password), and holding none.
     const exported = await runCli(['export', 'lab-wipe', '-o', 'lab.tar.gz', '--runs-dir', runsDir], { cwd: home, env: lab.secretEnv });
     expect(exported.code, exported.stderr).toBe(0);
-    expect(exported.stdout).toMatch(/checked for registryPassword, platformPassword/);
+    expect(exported.stdout).toMatch(/checked for registryPassword, platformToken, platformPassword/);
     const secrets = Object.values(lab.secretEnv);
-    expect(secrets.length).toBeGreaterThanOrEqual(2);
+    expect(secrets.length).toBeGreaterThanOrEqual(3);
     for (const entry of readTar(gunzipSync(readFileSync(join(home, 'lab.tar.gz'))))) {
       for (const secret of secrets) for (const form of secretForms(secret)) expect(entry.data.includes(Buffer.from(form)), `${entry.path} holds a form of a lab secret`).toBe(false);
     }
