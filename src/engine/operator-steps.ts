@@ -1,5 +1,6 @@
 import type { UnitKey } from '../journal/events.js';
 import { renderManual } from '../plan/render-step.js';
+import { renderText, TemplateError } from '../template/index.js';
 import type { PlannedStep } from '../plan/types.js';
 import type { EngineContext } from './context.js';
 import { finishStep, isDone, waitingFor, type StepEnd } from './step-state.js';
@@ -7,18 +8,40 @@ import { unitScope } from './unit-runner.js';
 
 /** A destructive step waits for its exact phrase; the confirmation records who, when and how. */
 export async function confirm(ctx: EngineContext, step: PlannedStep): Promise<StepEnd | undefined> {
-  const phrase = step.confirm!.phrase;
+  const { phrase, message } = confirmation(ctx, step);
   const scope = step.targets.map((t) => `${t.name}: ${t.label}`);
   const first = step.invocations[0];
   if (first) scope.push(first.display);
-  const answer = await ctx.operator.confirm({ step: step.id, title: step.title, phrase, ...(step.confirm!.message ? { message: step.confirm!.message } : {}), scope });
+  const answer = await ctx.operator.confirm({ step: step.id, title: step.title, phrase, ...(message ? { message } : {}), scope });
   if (answer === undefined) {
-    return { kind: 'stop', reason: 'needs-operator', waiting: [waitingFor({ kind: 'confirmation', step: step.id, detail: `destructive step ${step.id} needs the confirmation phrase "${phrase}"` })] };
+    const detail = `destructive step ${step.id} needs the confirmation phrase "${phrase}"${message ? `: ${message}` : ''}`;
+    return { kind: 'stop', reason: 'needs-operator', waiting: [waitingFor({ kind: 'confirmation', step: step.id, detail })] };
   }
   if (answer === 'refused' || answer.phrase !== phrase) return { kind: 'stop', reason: 'interrupted', waiting: [] };
   await ctx.record({ type: 'confirmation', step: step.id, by: ctx.actor, phrase: answer.phrase, via: answer.via });
   ctx.emit({ type: 'recorded', step: step.id, what: 'confirmation', text: `confirmed by ${ctx.actor.user}@${ctx.actor.host} (${answer.via})` });
   return undefined;
+}
+
+/**
+ * The phrase and message as of now: the plan rendered them before any step ran, so a message naming earlier
+ * outputs (the archives a wipe relies on) showed placeholders. Secrets stay masked.
+ */
+function confirmation(ctx: EngineContext, step: PlannedStep): { phrase: string; message?: string } {
+  const spec = step.spec.confirm;
+  const scope = unitScope(ctx, step, step.targets[0]!, undefined, true);
+  // An output that is not there (its step was skipped): the planned text, placeholders and all, says so.
+  const render = (text: string | undefined, planned: string | undefined) => {
+    try {
+      return text === undefined ? planned : ctx.masker.mask(renderText(text, scope));
+    } catch (error) {
+      if (error instanceof TemplateError) return planned;
+      throw error;
+    }
+  };
+  const phrase = render(spec?.phrase, step.confirm!.phrase)!;
+  const message = render(spec?.message, step.confirm!.message);
+  return { phrase, ...(message ? { message } : {}) };
 }
 
 /** A manual step: the operator ticks the checklist and records values, which become its outputs. */

@@ -211,6 +211,23 @@ describe('engine', () => {
     expect(right.journal.find((e) => e.type === 'confirmation')).toMatchObject({ step: 'wipe', phrase: 'wipe lab', by: { user: 'tester', host: 'test' }, via: 'prompt' });
   });
 
+  it('shows the confirmation message with the outputs of the steps before it, secrets masked, when it asks and when it waits', async () => {
+    const steps = `  - id: backup
+    run: tar
+    capture: { archive: { regex: 'archive=(\\S+)' } }
+  - id: wipe
+    destructive: true
+    confirm: { message: "Deletes everything; backup \${{ steps.backup.outputs.archive }}, token \${{ params.token }}" }
+    run: rm
+`;
+    const extra = 'params:\n  token: { secret: true, required: true }\n';
+    const asked: string[] = [];
+    const operator: Operator = { ...nobody, confirm: async (request) => (asked.push(request.message ?? ''), undefined) };
+    const run = await fakeRun({ runbook: runbook(steps, extra), params: { token: { value: 's3cr3t-token', source: 'env', secret: true } }, operator, reply: (r) => (scriptOf(r) === 'tar' ? { stdout: 'archive=/backup/r1/cp1.tar\n' } : {}) });
+    expect(asked).toEqual(['Deletes everything; backup /backup/r1/cp1.tar, token ****']);
+    expect(run.result).toMatchObject({ status: 'paused', waiting: [{ kind: 'confirmation', detail: 'destructive step wipe needs the confirmation phrase "lab": Deletes everything; backup /backup/r1/cp1.tar, token ****' }] });
+  });
+
   it('records a manual step\'s checklist and values, from presets when non-interactive', async () => {
     const steps = "  - id: window\n    manual:\n      instructions: Ask\n      checklist: [approved]\n      record: [ { name: ticket, prompt: Ticket } ]\n  - id: use\n    run: echo ${{ steps.window.outputs.ticket }}\n";
     const stopped = await fakeRun({ runbook: runbook(steps), operator: presets({ approve: ['window'] }), reply: () => ({}) });
