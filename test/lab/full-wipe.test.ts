@@ -1,12 +1,25 @@
 // End to end: the main runbook, through the CLI, against the rehearsal lab (real sshd, docker-registry, skopeo,
 // kubectl and the test API server). Each scenario gets its own lab on its own loopback addresses.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../../src/journal/events.js';
 import { tempDirForTest } from '../harness/tmp.js';
-import { CORE_IMAGES, CURRENT_IMAGES, OLD_IMAGES, PLUGIN_PACKAGES, PLUGIN_IMAGES, SEED_IMAGES, packageFile } from './catalogue.js';
+import {
+  CORE_IMAGES,
+  CURRENT_IMAGES,
+  OLD_IMAGES,
+  OPERATOR_IMAGES,
+  PLUGIN_IMAGES,
+  PLUGIN_PACKAGES,
+  RECORDED_OPERATORS,
+  RECORDED_PLUGINS,
+  REQUIRED_PACKAGES,
+  SEED_IMAGES,
+  packageFile,
+} from './catalogue.js';
 import {
   compileLab,
   extract,
@@ -21,10 +34,11 @@ import {
   waitFor,
   type TestLab,
 } from './lab-harness.js';
-import { HOSTS } from './settings.js';
+import { HOSTS, type LabSettings } from './settings.js';
 import { LAB_SITE_NAME } from './site.js';
 
 const RUNBOOK = 'acp-registry-full-wipe';
+const RESTORE = 'acp-registry-restore';
 const APPROVALS = ['--approve', 'maintenance-window', '--record', 'maintenance-window.ticket=CHG-LAB-1', '--approve', 'wipe-bucket'];
 
 async function startLab(settings: Parameters<typeof labUp>[0]): Promise<TestLab> {
@@ -46,6 +60,13 @@ function finished(events: JournalEvent[], step: string) {
   return unitEvents(events, step, 'unit-finished');
 }
 
+const sha256File = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+/** The backup archives of a run on every host, as the hosts' files (`/cpaas/backup/<run>/<host>-minio.tar`). */
+function archivesOf(lab: TestLab, runId: string): string[] {
+  return HOSTS.map((host) => join(lab.paths.host(host), 'backup', runId, `${host}-minio.tar`));
+}
+
 function stepOutputs(events: JournalEvent[], step: string): Record<string, unknown> {
   const done = events.findLast((e) => e.type === 'step-finished' && e.step === step);
   return (done as { outputs?: Record<string, unknown> } | undefined)?.outputs ?? {};
@@ -54,7 +75,7 @@ function stepOutputs(events: JournalEvent[], step: string): Record<string, unkno
 describe('acp-registry-full-wipe in the lab', () => {
   beforeAll(() => compileLab(), 120_000);
 
-  it('backs up MinIO on every node, records the plugins, wipes the registry for real and brings back the current images', async () => {
+  it('records plugins and Operators of both clusters, backs up per run, wipes for real, re-pushes every recorded package, and the restore brings the old images back', { timeout: 240_000 }, async () => {
     const lab = await startLab({ addresses: ['127.0.0.21', '127.0.0.22', '127.0.0.23'], uploadDelay: 1 });
     const home = tempDirForTest('fieldbook-lab-home-');
     const { paths, registry } = lab;
@@ -68,10 +89,10 @@ describe('acp-registry-full-wipe in the lab', () => {
 
     const runId = 'e2e-full-wipe';
     const started = performance.now();
-    const running = fieldbook(['run', RUNBOOK, '--site', paths.site, '--ui', 'plain', '--run-id', runId, ...APPROVALS], { home, runId, env: lab.secretEnv });
+    const running = fieldbook(['run', RUNBOOK, '--site', paths.site, '--ui', 'plain', '--run-id', runId, ...APPROVALS], { home, runId, env: lab.secretEnv, timeoutMs: 180_000 });
 
     // Right after the wipe (res/upload.sh takes a second before its first push): the registry is empty.
-    await waitFor(() => finished(journal(home, runId), 'wipe-bucket').length > 0, 60_000, 'the wipe to finish');
+    await waitFor(() => finished(journal(home, runId), 'wipe-bucket').length > 0, 90_000, 'the wipe to finish');
     const wipedAt = performance.now();
     const [catalogAfterWipe, statusesAfterWipe] = await Promise.all([registry.catalog(), Promise.all(SEED_IMAGES.map((ref) => registry.manifestStatus(ref)))]);
     const bucketAfterWipe = fileBytes(paths.registryStorage);
@@ -86,14 +107,30 @@ describe('acp-registry-full-wipe in the lab', () => {
     expect(result.code, result.stdout + result.stderr).toBe(0);
     const events = journal(home, runId);
 
-    // Backups: one archive per node, as large as the data's bytes, and restoring it gives back the data exactly.
-    const backup = stepOutputs(events, 'backup-minio') as { archive: string[]; tarBytes: string[]; dataBytes: string[] };
-    expect(backup.archive).toEqual(HOSTS.map((h) => `/cpaas/backup/${h}-minio.tar`));
+    // The MinIO pod was found, not assumed: the decoy MinIO failed the exec check.
+    expect(stepOutputs(events, 'check-minio-pods')['result']).toEqual(['confirmed kube-system registry-minio-0 minio', 'rejected minio-system minio-tenant-0 minio']);
+    expect(stepOutputs(events, 'minio-pod')).toEqual({ namespace: 'kube-system', pod: 'registry-minio-0', container: 'minio' });
+
+    // Plugins and Operators of both clusters, recorded as the vendor does (through kubectl on cp1).
+    const recorded = stepOutputs(events, 'record-installed');
+    expect(recorded['plugins']).toEqual(RECORDED_PLUGINS);
+    expect(recorded['operators']).toEqual(RECORDED_OPERATORS);
+    // A package of the recorded version was found for each, before anything changed.
+    expect((stepOutputs(events, 'check-packages')['package'] as string[]).sort()).toEqual([...REQUIRED_PACKAGES].sort());
+    expect(events.findIndex((e) => e.type === 'step-finished' && e.step === 'check-packages')).toBeLessThan(events.findIndex((e) => e.type === 'step-started' && e.step === 'backup-minio'));
+
+    // Backups: one archive per node in this run's own directory, as large as the data's bytes, its sha256
+    // recorded and written beside it, and restoring it gives back the data exactly.
+    const backup = stepOutputs(events, 'backup-minio') as { archive: string[]; tarBytes: string[]; dataBytes: string[]; sha256: string[] };
+    expect(backup.archive).toEqual(HOSTS.map((h) => `/cpaas/backup/${runId}/${h}-minio.tar`));
     for (const [i, host] of HOSTS.entries()) {
-      const archive = join(paths.host(host), 'backup', `${host}-minio.tar`);
+      const archive = archivesOf(lab, runId)[i]!;
       expect(Number(backup.tarBytes[i])).toBeGreaterThanOrEqual(Number(backup.dataBytes[i]));
       expect(Number(backup.dataBytes[i])).toBe(minioBytesBefore[host]);
       expect(statSync(archive).size).toBe(Number(backup.tarBytes[i]));
+      expect(sha256File(archive)).toBe(backup.sha256[i]);
+      expect(readFileSync(`${archive}.sha256`, 'utf8')).toBe(`${backup.sha256[i]}  ${host}-minio.tar\n`);
+      expect(existsSync(`${archive}.partial`)).toBe(false);
       const restored = await extract(archive);
       try {
         expect(treeDigest(join(restored.dir, 'cpaas', 'minio'))).toEqual(minioBefore[host]);
@@ -101,12 +138,6 @@ describe('acp-registry-full-wipe in the lab', () => {
         restored.remove();
       }
     }
-
-    // Plugins and Operators recorded in the journal (from the cluster, through kubectl on cp1).
-    const plugins = stepOutputs(events, 'record-plugins')['plugins'] as { metadata: { name: string }; spec: { version: string } }[];
-    expect(plugins.map((p) => `${p.metadata.name}@${p.spec.version}`)).toEqual(['global-logcenter@v3.18.2', 'global-monitoring@v3.18.1', 'business-1-logcenter@v3.16.4']);
-    const operators = stepOutputs(events, 'record-operators')['operators'] as { metadata: { name: string } }[];
-    expect(operators.map((o) => o.metadata.name)).toEqual(['harbor-ce-operator', 'minio-operator']);
 
     // Who confirmed the wipe, and with which phrase.
     const confirmations = events.filter((e) => e.type === 'confirmation' && e.step === 'wipe-bucket');
@@ -121,22 +152,66 @@ describe('acp-registry-full-wipe in the lab', () => {
     expect(fileBytes(paths.registryStorage)).toBeLessThan(bucketBytesBefore);
     const pushes = registry.pushes(mark);
     for (const ref of CORE_IMAGES.all) expect(pushes.get(ref), ref).toBe((CORE_IMAGES.necessary as readonly string[]).includes(ref) ? 2 : 1);
-    for (const ref of PLUGIN_IMAGES) expect(pushes.get(ref), ref).toBe(1);
+    for (const ref of [...PLUGIN_IMAGES, ...OPERATOR_IMAGES]) expect(pushes.get(ref), ref).toBe(1);
 
-    // One checkpoint per plugin package, each pushed once by violet.
+    // One checkpoint per package, each pushed once by violet with the platform token; the push was checked
+    // against the records.
     const repush = finished(events, 'repush-plugins');
     expect(repush.map((e) => [e.unit.item?.value, e.outcome])).toEqual(PLUGIN_PACKAGES.map((p) => [packageFile(p), 'succeeded']));
-    expect(standInActions(paths).filter((a) => a.startsWith('violet '))).toEqual(PLUGIN_PACKAGES.map((p) => `violet push ${p.name} ${p.version}`));
+    expect(standInActions(paths).filter((a) => a.startsWith('violet push'))).toEqual(PLUGIN_PACKAGES.map((p) => `violet push ${p.name} ${p.version} (token)`));
+    expect(finished(events, 'verify-repush').map((e) => e.outcome)).toEqual(['succeeded']);
 
-    // The pulls the runbook verifies ran on the installer node, with nerdctl.
+    // The pulls the runbook verifies ran on the installer node, with nerdctl: core, plugins, Operators.
     expect(finished(events, 'verify-core-pull').map((e) => e.outcome)).toEqual(['succeeded']);
-    expect(finished(events, 'verify-plugin-pull').map((e) => e.outcome)).toEqual(PLUGIN_PACKAGES.map(() => 'succeeded'));
-    expect(standInActions(paths).filter((a) => a.startsWith('nerdctl '))).toEqual(
-      ['acp/core:latest', ...PLUGIN_PACKAGES.map((p) => p.images[0]!)].map((ref) => `nerdctl pull ${registry.address}/${ref}`),
+    expect(finished(events, 'verify-operator-pull').map((e) => e.outcome)).toEqual(RECORDED_OPERATORS.map(() => 'succeeded'));
+    const pulled = standInActions(paths).filter((a) => a.startsWith('nerdctl pull ')).map((a) => a.slice(`nerdctl pull ${registry.address}/`.length));
+    expect(pulled).toEqual(['acp/core:latest', ...PLUGIN_PACKAGES.filter((p) => p.kind === 'plugin').map((p) => p.images[0]!), ...RECORDED_OPERATORS.map((o) => `${o.artifact}:${o.version}`)]);
+
+    // The way back: restore that run's archives; the images only the backup held pull again.
+    const restoreId = 'e2e-restore';
+    const restoring = await fieldbook(
+      ['run', RESTORE, '--site', paths.site, '--ui', 'plain', '--run-id', restoreId, '--param', `fromRun=${runId}`, '--param', `verifyImages=${OLD_IMAGES.join(',')}`,
+        '--approve', 'stop-minio', '--record', 'stop-minio.ticket=SUP-1', '--approve', 'restore-minio', '--approve', 'start-minio'],
+      { home, runId: restoreId, env: lab.secretEnv },
     );
+    expect(restoring.code, restoring.stdout + restoring.stderr).toBe(0);
+    expect(await pullable(lab, SEED_IMAGES)).toEqual(all(SEED_IMAGES, true));
+    for (const host of HOSTS) {
+      expect(treeDigest(paths.minio(host)), host).toEqual(minioBefore[host]);
+      // The data from before the restore was moved aside, not deleted.
+      expect(existsSync(join(paths.host(host), `minio.before-restore-${restoreId}`)), host).toBe(true);
+    }
+    expect(finished(journal(home, restoreId), 'verify-pulls').map((e) => e.outcome)).toEqual(OLD_IMAGES.map(() => 'succeeded'));
   });
 
-  it('--rehearse runs the checks for real and changes neither MinIO, the registry nor the installer', async () => {
+  const faults: [string, Partial<LabSettings>, string][] = [
+    ['missing', { addresses: ['127.0.0.36', '127.0.0.37', '127.0.0.38'], missingPackages: ['argocd@v4.1.3'] }, 'argocd v4.1.3 (plugin on global): no package in /cpaas/installer/plugins'],
+    [
+      'at the wrong version',
+      { addresses: ['127.0.0.46', '127.0.0.47', '127.0.0.48'], wrongPackageVersions: { 'harbor-ce-operator@v2.12.2': 'v2.12.1' } },
+      'harbor-ce-operator v2.12.2 (Operator on global): wrong version in plugins/: harbor-ce-operator-v2.12.1.tgz',
+    ],
+  ];
+  it.each(faults)('stops before the wipe when a recorded package is %s, naming it; the registry is untouched', { timeout: 120_000 }, async (_, settings, message) => {
+    const lab = await startLab(settings);
+    const home = tempDirForTest('fieldbook-lab-home-');
+    const storageBefore = treeDigest(lab.paths.registryStorage);
+    const mark = lab.registry.logSize();
+    const runId = 'e2e-package-fault';
+    const result = await fieldbook(['run', RUNBOOK, '--site', lab.paths.site, '--ui', 'plain', '--run-id', runId, ...APPROVALS], { home, runId, env: lab.secretEnv });
+    expect(result.code, result.stdout + result.stderr).toBe(1);
+    expect(result.stdout + result.stderr).toContain(message);
+    const events = journal(home, runId);
+    const started = new Set(events.flatMap((e) => (e.type === 'step-started' ? [e.step] : [])));
+    for (const step of ['maintenance-window', 'backup-minio', 'wipe-bucket', 'repush-plugins']) expect(started.has(step), step).toBe(false);
+    // Every other package passed; only the faulty one failed, and the run cannot skip it.
+    expect(finished(events, 'check-packages').filter((e) => e.outcome === 'failed')).toHaveLength(1);
+    expect(standInActions(lab.paths).filter((a) => a.startsWith('mc ') || a.startsWith('violet push'))).toEqual([]);
+    expect(treeDigest(lab.paths.registryStorage)).toEqual(storageBefore);
+    expect(lab.registry.writes(mark)).toBe(0);
+  });
+
+  it('--rehearse runs every check for real and changes neither MinIO, the registry nor the installer', { timeout: 120_000 }, async () => {
     const lab = await startLab({ addresses: ['127.0.0.26', '127.0.0.27', '127.0.0.28'] });
     const home = tempDirForTest('fieldbook-lab-home-');
     const { paths, registry } = lab;
@@ -152,7 +227,19 @@ describe('acp-registry-full-wipe in the lab', () => {
     expect(result.code, result.stdout + result.stderr).toBe(0);
     const events = journal(home, runId);
     const ran = [...new Set(events.flatMap((e) => (e.type === 'unit-finished' && e.outcome === 'succeeded' ? [e.unit.step] : [])))];
-    expect(ran).toEqual(['preflight-nodes', 'preflight-installer', 'preflight-minio-pod', 'record-plugins', 'record-operators', 'verify-core-pull', 'verify-plugin-pull']);
+    expect(ran).toEqual([
+      'preflight-nodes',
+      'preflight-installer',
+      'find-minio-pods',
+      'check-minio-pods',
+      'minio-pod',
+      'record-installed',
+      'check-packages',
+      'verify-core-pull',
+      'verify-plugin-pull',
+      'verify-operator-pull',
+    ]);
+    expect(finished(events, 'check-packages').map((e) => e.outcome)).toEqual(REQUIRED_PACKAGES.map(() => 'succeeded'));
 
     // Only the test pulls left a trace: the images they pulled into cp1's local image store.
     const after = snapshot();
@@ -163,7 +250,7 @@ describe('acp-registry-full-wipe in the lab', () => {
     expect(await pullable(lab, SEED_IMAGES)).toEqual(all(SEED_IMAGES, true));
   });
 
-  it('is killed during the detached core upload and during the plugin re-push, and resumes without repeating anything', async () => {
+  it('is killed during the detached core upload and during the plugin re-push, resumes without repeating anything, and a second run never touches its backups', { timeout: 240_000 }, async () => {
     const lab = await startLab({ addresses: ['127.0.0.31', '127.0.0.32', '127.0.0.33'], uploadDelay: 0.7, violetDelay: 1.5 });
     const home = tempDirForTest('fieldbook-lab-home-');
     const { paths, registry } = lab;
@@ -182,12 +269,27 @@ describe('acp-registry-full-wipe in the lab', () => {
     // The upload goes on without fieldbook: it was started detached on the host.
     expect(processesMatching('res/upload.sh all').length).toBeGreaterThan(0);
 
-    // 2. Resume: it reattaches to the running upload; SIGKILL again once the second plugin package is being pushed.
-    const second = await fieldbook(['resume', runId, '--ui', 'plain'], {
+    // A fresh run B on the same site (a colleague, or the same engineer not knowing to resume): it backs up the
+    // wiped registry into its own directory and stops at the wipe's confirmation. Run A's archives, the only
+    // copy of the registry from before the wipe, are untouched, byte for byte.
+    const archivesA = archivesOf(lab, runId);
+    const digestsA = archivesA.map(sha256File);
+    const second = 'e2e-second-run';
+    const runB = await fieldbook(['run', RUNBOOK, '--site', paths.site, '--ui', 'plain', '--run-id', second, ...APPROVALS.slice(0, 4)], { home, runId: second, env: lab.secretEnv });
+    expect(runB.code, runB.stdout + runB.stderr).toBe(3);
+    // What it waits for names the pod it would wipe and this run's own archives, with their sha256.
+    expect(runB.stdout).toMatch(/in pod kube-system\/registry-minio-0\. Backups of this run: \/cpaas\/backup\/e2e-second-run\/cp1-minio\.tar, .*\(sha256 [0-9a-f]{64}, /);
+    expect(finished(journal(home, second), 'backup-minio').map((e) => e.outcome)).toEqual(HOSTS.map(() => 'succeeded'));
+    expect(archivesA.map(sha256File)).toEqual(digestsA);
+    expect(archivesOf(lab, second).map((archive) => existsSync(archive))).toEqual(HOSTS.map(() => true));
+    expect(archivesOf(lab, second).map(sha256File)).not.toEqual(digestsA);
+
+    // 2. Resume A: it reattaches to the running upload; SIGKILL again once the second plugin package is being pushed.
+    const resumed = await fieldbook(['resume', runId, '--ui', 'plain'], {
       ...opts,
       killWhen: (events) => unitEvents(events, 'repush-plugins', 'unit-started').some((e) => e.unit.item?.index === 1),
     });
-    expect(second.killed, second.stdout + second.stderr).toBe(true);
+    expect(resumed.killed, resumed.stdout + resumed.stderr).toBe(true);
     // violet was waiting on the platform when its connection went: it dies without pushing.
     await waitFor(() => processesMatching('violet push').length === 0, 10_000, 'the cut-off violet to exit');
     const midway = registry.pushes(mark);
@@ -196,7 +298,7 @@ describe('acp-registry-full-wipe in the lab', () => {
 
     // 3. Resume to the end.
     const third = await fieldbook(['resume', runId, '--ui', 'plain'], opts);
-    console.log(`kill/resume runs: ${(first.ms / 1000).toFixed(1)} s + ${(second.ms / 1000).toFixed(1)} s + ${(third.ms / 1000).toFixed(1)} s`);
+    console.log(`kill/resume runs: ${(first.ms / 1000).toFixed(1)} s + ${(resumed.ms / 1000).toFixed(1)} s + ${(third.ms / 1000).toFixed(1)} s`);
     expect(third.code, third.stdout + third.stderr).toBe(0);
     const events = journal(home, runId);
 
@@ -220,10 +322,10 @@ describe('acp-registry-full-wipe in the lab', () => {
 
     // Each core image went up once per upload list, each plugin package once: nothing was pushed twice.
     expect(uploadsAll()).toEqual(CORE_IMAGES.all.map((ref) => `upload.sh all ${ref}`));
-    expect(standInActions(paths).filter((a) => a.startsWith('violet '))).toEqual(PLUGIN_PACKAGES.map((p) => `violet push ${p.name} ${p.version}`));
+    expect(standInActions(paths).filter((a) => a.startsWith('violet push'))).toEqual(PLUGIN_PACKAGES.map((p) => `violet push ${p.name} ${p.version} (token)`));
     const pushes = registry.pushes(mark);
     for (const ref of CORE_IMAGES.all) expect(pushes.get(ref), ref).toBe((CORE_IMAGES.necessary as readonly string[]).includes(ref) ? 2 : 1);
-    for (const ref of PLUGIN_IMAGES) expect(pushes.get(ref), ref).toBe(1);
+    for (const ref of [...PLUGIN_IMAGES, ...OPERATOR_IMAGES]) expect(pushes.get(ref), ref).toBe(1);
     expect(await pullable(lab, CURRENT_IMAGES)).toEqual(all(CURRENT_IMAGES, true));
 
     // The registry and platform passwords stayed out of the run directory (journal, logs, copies).

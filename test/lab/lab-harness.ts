@@ -134,7 +134,7 @@ function splitRef(ref: string): [string, string] {
   return [ref.slice(0, cut), ref.slice(cut + 1)];
 }
 
-/** What the stand-ins did, one line each without the timestamp (`violet push logcenter v3.18.2`). */
+/** What the stand-ins did, one line each without the timestamp (`violet push logcenter v3.18.2 (token)`). */
 export function standInActions(paths: LabPaths): string[] {
   return readFileSync(paths.actionsLog, 'utf8')
     .split('\n')

@@ -78,6 +78,6 @@ describe('a running lab', () => {
     expect(registry.writes(mark)).toBe(0);
     expect(await violet(['--platform-token', lab.secretEnv['FIELDBOOK_SECRET_PLATFORM_TOKEN']!])).toMatchObject({ code: 0, out: expect.stringContaining('package harbor-ce-operator v2.12.2 pushed') });
     expect([...registry.pushes(mark)]).toEqual([[OPERATOR_IMAGES[0], 1]]);
-    expect(standInActions(paths).filter((a) => a.startsWith('violet '))).toEqual(['violet push harbor-ce-operator v2.12.2']);
+    expect(standInActions(paths).filter((a) => a.startsWith('violet '))).toEqual(['violet push harbor-ce-operator v2.12.2 (token)']);
   });
 });
