@@ -36,6 +36,19 @@ describe('TUI dialogs', () => {
     expect(tui.live().join('\n')).not.toContain('DESTRUCTIVE');
   });
 
+  it('confirm: a message wider than the terminal is wrapped, every word of it shown (the scope of a wipe)', async () => {
+    const model = startedModel([step('wipe', { destructive: true })]);
+    const sums = ['05a87816547fe8614fdba54c18f872c9f30ad42906069276fff2e4ec3fdf0010', 'f6fef1897fe77757daf42938ee33de7e8bc3f8b52b2534d4fde54a0576aab178'];
+    const message = `Every image in the registry bucket of acme-prod will be deleted, in pod kube-system/registry-minio-0. Backups of this run: /cpaas/backup/r1/cp1-minio.tar, /cpaas/backup/r1/cp2-minio.tar (sha256 ${sums.join(', ')}).`;
+    void tuiOperator(model).confirm({ step: 'wipe', title: 'wipe', phrase: 'acme-prod', message, scope: ['cp1: kubectl on cp1', 'kubectl exec ...'] });
+    const tui = await mount(model, { columns: 80, rows: 24 });
+    const lines = tui.live();
+    expect(lines.every((line) => line.length <= 80)).toBe(true);
+    const start = lines.findIndex((line) => line.startsWith('Every image'));
+    const end = lines.findIndex((line) => line.endsWith('b178).'));
+    expect(lines.slice(start, end + 1).join(' ').replace(/\/ /g, '/')).toBe(message);
+  });
+
   it('confirm: Esc runs nothing and pauses', async () => {
     const model = startedModel([step('wipe', { destructive: true })]);
     const answer = tuiOperator(model).confirm({ step: 'wipe', title: 'wipe', phrase: 'lab', scope: ['local: this machine', 'rm -rf x'] });

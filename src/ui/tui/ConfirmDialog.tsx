@@ -1,4 +1,6 @@
+import { wrapText } from '../../tables/index.js';
 import { useKeys, useLatest } from './use-keys.js';
+import { useTerminalSize } from './use-terminal-size.js';
 import { DialogFrame, fieldRow, type DialogRow } from './dialog-frame.js';
 import { editText } from './edit-text.js';
 import type { Dialog } from './types.js';
@@ -11,6 +13,7 @@ type ConfirmDialogType = Extract<Dialog, { kind: 'confirm' }>;
  */
 export function ConfirmDialog({ dialog, height }: { dialog: ConfirmDialogType; height: number }) {
   const { request } = dialog;
+  const { columns } = useTerminalSize();
   const [typed, setTyped, getTyped] = useLatest('');
   const [wrong, setWrong] = useLatest<string[]>([]);
   useKeys(dialog, (input, key) => {
@@ -33,7 +36,12 @@ export function ConfirmDialog({ dialog, height }: { dialog: ConfirmDialogType; h
     ...targets.map((entry) => ({ text: `  • ${entry}` })),
     ...command.split('\n').filter((l, i) => l !== '' || i === 0).map((line, i) => ({ text: `${i === 0 ? '  $ ' : '    '}${line}` })),
   ].filter((row) => row.text.trim() !== '$');
-  const message: DialogRow[] = (request.message ?? '').split('\n').filter((l) => l.trim() !== '').map((text) => ({ text, bold: true }));
+  // The message states the scope (what is deleted, which backups exist): wrapped, never cut, so it can be read.
+  const message: DialogRow[] = (request.message ?? '')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .flatMap((line) => wrapText(line, columns - 1))
+    .map((text) => ({ text, bold: true }));
   const last = wrong.at(-1);
   return (
     <DialogFrame
