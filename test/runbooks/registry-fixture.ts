@@ -52,11 +52,16 @@ export interface RegistryFixture {
   remove(): Promise<void>;
 }
 
+export interface RegistryFixtureOptions {
+  /** `storage.delete.enabled` in the config (manifest DELETE through the API needs it). @default false */
+  deleteEnabled?: boolean;
+}
+
 /**
- * Lays out a registry owned by `owner` under /tmp (config with deleting disabled, block style as Debian ships
- * it; htpasswd auth) and starts it on `address` and a free port.
+ * Lays out a registry owned by `owner` under /tmp (config with deleting disabled unless `deleteEnabled`, block
+ * style as Debian ships it; htpasswd auth) and starts it on `address` and a free port.
  */
-export async function startRegistryFixture(owner: string, address: string): Promise<RegistryFixture> {
+export async function startRegistryFixture(owner: string, address: string, options: RegistryFixtureOptions = {}): Promise<RegistryFixture> {
   const dir = await mkdtemp('/tmp/fieldbook-gc-');
   const storage = join(dir, 'storage');
   await mkdir(storage, { recursive: true });
@@ -75,7 +80,7 @@ export async function startRegistryFixture(owner: string, address: string): Prom
       '  filesystem:',
       `    rootdirectory: ${storage}`,
       '  delete:',
-      '    enabled: false',
+      `    enabled: ${options.deleteEnabled === true}`,
       'http:',
       `  addr: ${address}:${port}`,
       'auth:',
@@ -275,4 +280,11 @@ export async function treeDigest(dir: string): Promise<string> {
 export async function treeBytes(dir: string): Promise<number> {
   const { stdout } = await run('du', ['-sb', dir]);
   return Number(stdout.split('\t')[0]);
+}
+
+/** Deletes a manifest by digest through the registry's API (deleting must be enabled), as deleting an artifact in a UI does. */
+export async function deleteManifest(registry: RegistryFixture, repository: string, digest: string): Promise<void> {
+  const authorization = `Basic ${Buffer.from(`${registry.user}:${registry.password}`).toString('base64')}`;
+  const response = await fetch(`${registry.url}/v2/${repository}/manifests/${digest}`, { method: 'DELETE', headers: { authorization } });
+  if (response.status !== 202) throw new Error(`DELETE ${repository}@${digest}: ${response.status} ${await response.text()}`);
 }
