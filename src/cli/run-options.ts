@@ -22,7 +22,8 @@ export const RUN_OPTIONS_HELP = [
   '--dry-run                nothing runs and nothing connects; shows what would run where',
   '--rehearse               connect and run only readonly steps; show the rest resolved',
   '--ui tui|plain|json      how to show the run (default: tui on a terminal, else plain)',
-  '--approve <step>         confirm a destructive or manual step without a prompt (repeatable)',
+  '--approve <step>         confirm a destructive or manual step without a prompt (repeatable);',
+  '                         <step>=<digest> for a step that reviews a list: the digest shown with the list',
   '--decide <step>[@host]=rerun|done|skip   settle a step whose outcome is unknown (repeatable)',
   '--record <step>.<name>=<value>            a value a manual step records (repeatable)',
   '--runs-dir <dir>         where runs live (default $FIELDBOOK_HOME/runs)',
@@ -77,7 +78,12 @@ export function presetsOf(flags: RunFlags, stepIds: readonly string[]): Presets 
     if (!stepIds.includes(id)) throw new UsageError(`${flag}: the runbook has no step "${id}"`);
   };
   const approve = new Set(flags.approve ?? []);
-  for (const id of approve) known(id, `--approve ${id}`);
+  for (const text of approve) {
+    // `<step>`, or `<step>=<digest>` for a step whose confirmation reviews a list (the digest it showed).
+    const match = /^([a-z0-9-]+)(=[0-9a-fA-F]*)?$/.exec(text);
+    if (!match) throw new UsageError(`--approve ${text}: expected <step> or <step>=<digest of its reviewed list>`);
+    known(match[1]!, `--approve ${text}`);
+  }
   const decide = new Map<string, 'rerun' | 'done' | 'skip'>();
   for (const text of flags.decide ?? []) {
     const match = /^([a-z0-9-]+)(@[A-Za-z0-9_-]+)?=(rerun|done|skip)$/.exec(text);

@@ -26,6 +26,8 @@ export interface Waiting {
   detail: string;
   /** The flag that settles it non-interactively, e.g. `--approve wipe-bucket`. */
   flag: string;
+  /** A confirmation of a reviewed list: the list's digest, which its approval must name. */
+  digest?: string;
 }
 
 /**
@@ -45,6 +47,8 @@ export type EngineEvent =
   | { type: 'unit-skipped'; unit: UnitRef; reason: string }
   | { type: 'retrying'; unit: UnitRef; attempt: number; delayMs: number; reason: string }
   | { type: 'recorded'; step: string; what: 'confirmation' | 'decision'; text: string; unit?: UnitRef; decision?: Decision }
+  /** The list a destructive step will act on, in full, shown before its confirmation is asked. */
+  | { type: 'review'; step: string; count: number; digest: string; items: string[] }
   | { type: 'run-paused'; reason: PauseReason; waiting: Waiting[]; resumeCommand: string }
   | { type: 'run-finished'; status: 'succeeded' | 'failed'; durationMs: number };
 

@@ -1,4 +1,7 @@
 import type { UnitKey } from '../journal/events.js';
+import type { Review } from '../journal/events.js';
+import { reviewDigest, shortDigest } from '../journal/review.js';
+import { evaluateItems } from '../plan/plan.js';
 import { renderManual } from '../plan/render-step.js';
 import { renderText, TemplateError } from '../template/index.js';
 import type { PlannedStep } from '../plan/types.js';
@@ -12,15 +15,33 @@ export async function confirm(ctx: EngineContext, step: PlannedStep): Promise<St
   const scope = step.targets.map((t) => `${t.name}: ${t.label}`);
   const first = step.invocations[0];
   if (first) scope.push(first.display);
-  const answer = await ctx.operator.confirm({ step: step.id, title: step.title, phrase, ...(message ? { message } : {}), scope });
+  let review: Review | undefined;
+  try {
+    review = reviewedList(ctx, step);
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    const detail = `${step.id}: its reviewed list cannot be made: ${ctx.masker.mask(error.message)}`;
+    return { kind: 'stop', reason: 'step-failed', waiting: [waitingFor({ kind: 'failure', step: step.id, detail })] };
+  }
+  if (review) ctx.emit({ type: 'review', step: step.id, ...review });
+  const answer = await ctx.operator.confirm({ step: step.id, title: step.title, phrase, ...(message ? { message } : {}), scope, ...(review ? { review: { items: review.items, digest: review.digest } } : {}) });
   if (answer === undefined) {
-    const detail = `destructive step ${step.id} needs the confirmation phrase "${phrase}"${message ? `: ${message}` : ''}`;
-    return { kind: 'stop', reason: 'needs-operator', waiting: [waitingFor({ kind: 'confirmation', step: step.id, detail })] };
+    const reviewed = review ? ` after reviewing the ${review.count} item${review.count === 1 ? '' : 's'} above (sha256 ${shortDigest(review.digest)})` : '';
+    const detail = `destructive step ${step.id} needs the confirmation phrase "${phrase}"${reviewed}${message ? `: ${message}` : ''}`;
+    return { kind: 'stop', reason: 'needs-operator', waiting: [waitingFor({ kind: 'confirmation', step: step.id, detail, ...(review ? { digest: review.digest } : {}) })] };
   }
   if (answer === 'refused' || answer.phrase !== phrase) return { kind: 'stop', reason: 'interrupted', waiting: [] };
-  await ctx.record({ type: 'confirmation', step: step.id, by: ctx.actor, phrase: answer.phrase, via: answer.via });
+  await ctx.record({ type: 'confirmation', step: step.id, by: ctx.actor, phrase: answer.phrase, via: answer.via, ...(review ? { review } : {}) });
   ctx.emit({ type: 'recorded', step: step.id, what: 'confirmation', text: `confirmed by ${ctx.actor.user}@${ctx.actor.host} (${answer.via})` });
   return undefined;
+}
+
+/** The list a step with `confirm.review` acts on, as of now (items as `foreach` makes them), with its digest. */
+function reviewedList(ctx: EngineContext, step: PlannedStep): Review | undefined {
+  const expression = step.spec.confirm?.review;
+  if (expression === undefined) return undefined;
+  const items = evaluateItems(expression, unitScope(ctx, step, step.targets[0]!, undefined, true)).map((item) => ctx.masker.mask(item));
+  return { count: items.length, digest: reviewDigest(items), items };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { DIGEST_PREFIX, shortDigest } from '../journal/review.js';
 import type { UnitRef, Waiting } from './events.js';
 
 export interface ConfirmRequest {
@@ -7,6 +8,8 @@ export interface ConfirmRequest {
   message?: string;
   /** Where it would act: hosts, namespace, pod, and the resolved command. */
   scope: string[];
+  /** The list it acts on (`confirm.review`): every item, and the digest an approval names. */
+  review?: { items: string[]; digest: string };
 }
 
 export interface ManualRequest {
@@ -84,7 +87,7 @@ export function withPresets(presets: Presets, fallback: Operator): Operator {
   const preset = (unit: UnitRef) => presets.decide.get(`${unit.step}@${unit.target}`) ?? presets.decide.get(unit.step);
   return {
     async confirm(request) {
-      if (presets.approve.has(request.step)) return { phrase: request.phrase, via: 'flag' };
+      if (approves(presets.approve, request)) return { phrase: request.phrase, via: 'flag' };
       return fallback.confirm(request);
     },
     async manual(request) {
@@ -108,10 +111,23 @@ export function withPresets(presets: Presets, fallback: Operator): Operator {
   };
 }
 
+/**
+ * `--approve <step>` approves a step; a step with a reviewed list needs `--approve <step>=<digest>`, naming the
+ * list the operator read, so a list that changed since (the preview ran again) is not approved unseen.
+ */
+function approves(approve: ReadonlySet<string>, request: ConfirmRequest): boolean {
+  if (!request.review) return approve.has(request.step);
+  return [...approve].some((entry) => {
+    const [step, digest] = entry.split('=', 2);
+    return step === request.step && digest !== undefined && digest.length >= DIGEST_PREFIX && request.review!.digest.startsWith(digest.toLowerCase());
+  });
+}
+
 /** The exact flag that settles a waiting item, for messages and the resume command. */
 export function settleFlag(waiting: Omit<Waiting, 'flag' | 'detail'>): string {
   switch (waiting.kind) {
     case 'confirmation':
+      return `--approve ${waiting.step}${waiting.digest ? `=${shortDigest(waiting.digest)}` : ''}`;
     case 'manual':
       return `--approve ${waiting.step}`;
     case 'decision':

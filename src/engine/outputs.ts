@@ -2,6 +2,7 @@ import type { StepState, UnitState } from '../journal/state.js';
 import type { StepView } from '../plan/scope.js';
 import type { PlannedStep } from '../plan/types.js';
 import type { Value } from '../template/index.js';
+import { itemValue } from '../template/record-item.js';
 
 /**
  * A step's outputs from its units. One unit: its outputs. Several hosts: each output is the list of the hosts'
@@ -34,7 +35,7 @@ export function stepViews(steps: ReadonlyMap<string, StepState>, plan: readonly 
       if (units.length === 0) continue;
       hosts[target.name] = { outputs: planned.items === undefined ? (units[0]!.outputs as Record<string, Value>) : Object.fromEntries(planned.captures.map((name) => [name, units.map((u) => u.outputs![name] as Value)])) };
     }
-    views[planned.id] = { status: state.status, outputs: state.outputs as Record<string, Value>, hosts };
+    views[planned.id] = { status: state.status, outputs: state.outputs as Record<string, Value>, hosts, ...(state.review ? { review: state.review.items.map(itemValue) } : {}) };
   }
   return views;
 }

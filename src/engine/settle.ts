@@ -23,6 +23,10 @@ export async function settleUnfinished(
       // Failed before this resume: rerun by default (the operator fixed the cause), unless --decide says otherwise.
       const preset = ctx.operator.presetDecision?.(key);
       if (preset && preset !== 'rerun') await decide(ctx, key, preset, `--decide ${key.step}=${preset}`, 'flag');
+      // It acted on items nobody reviewed: never again by default; a person decides, naming the step.
+      else if (unit.unreviewed?.length && preset !== 'rerun') {
+        waiting.push(waitingFor({ kind: 'failure', step: step.id, unit: key, detail: `UNREVIEWED: ${unitLabel(key)}: ${unit.reason ?? 'acted on items that were not reviewed'}` }));
+      }
       continue;
     }
     if (!unit || (unit.status !== 'started' && unit.status !== 'unknown')) continue;
@@ -54,6 +58,10 @@ export async function settleUnfinished(
 /** A step with failed units: continue, abort, or ask the operator (retry, skip with a reason, abort). */
 export async function handleFailure(ctx: EngineContext, step: PlannedStep, failed: UnitState[], started: number): Promise<StepEnd | 'retry'> {
   const summary = failed.map((u) => `${unitLabel(u.key)}: ${u.reason ?? 'failed'}`);
+  // It acted on what nobody reviewed: no retry, no skip, no going on; the run stops for a person to look.
+  if (failed.some((u) => u.unreviewed?.length)) {
+    return { kind: 'stop', reason: 'step-failed', waiting: [waitingFor({ kind: 'failure', step: step.id, detail: `UNREVIEWED: ${summary.join('; ')}` })] };
+  }
   switch (step.spec.onFailure) {
     case 'continue':
       return finishStep(ctx, step, 'failed', started);

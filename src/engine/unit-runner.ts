@@ -17,12 +17,13 @@ import { OutputBatch, type OutputStream } from './output-batch.js';
 import { UnitLog } from './unit-log.js';
 
 /** How one attempt ended, as the engine judges it. */
-export type UnitResult = { outcome: 'succeeded' } | { outcome: 'failed'; reason: string } | { outcome: 'unknown'; reason: string };
+export type UnitResult = { outcome: 'succeeded' } | { outcome: 'failed'; reason: string; unreviewed?: string[] } | { outcome: 'unknown'; reason: string };
 
 /** The scope a unit's templates are expanded in: real values, or masked ones for display. */
 export function unitScope(ctx: EngineContext, step: PlannedStep, target: PlannedTarget, item: string | undefined, masked: boolean) {
   const params = masked ? Object.fromEntries(Object.entries(ctx.params).map(([name, value]) => [name, ctx.plan.params[name]?.secret ? MASK : value])) : ctx.params;
   const host = target.transport.kind === 'host' && step.kind === 'run' ? hostView(ctx.site, target.name) : undefined;
+  const review = step.spec.confirm?.review === undefined ? undefined : ctx.state.steps.get(step.id)?.review;
   return buildScope({
     params,
     site: ctx.site,
@@ -30,6 +31,7 @@ export function unitScope(ctx: EngineContext, step: PlannedStep, target: Planned
     steps: stepViews(ctx.state.steps, referenced(ctx, step)),
     ...(host ? { host } : {}),
     ...(item !== undefined ? { item: itemValue(item) } : {}),
+    ...(review ? { review: review.items.map(itemValue) } : {}),
   });
 }
 
@@ -141,7 +143,7 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
   forward('stdout', streams.stdout.flush());
   forward('stderr', streams.stderr.flush());
 
-  const judged = judge(step, outcome);
+  const judged = withinReview(ctx, step, judge(step, outcome), captured.stdout.text(), captured.stderr.text());
   let outputs: Record<string, unknown> | undefined;
   if (judged.outcome === 'succeeded' && Object.keys(step.spec.capture).length > 0) {
     const overflow = (['stdout', 'stderr'] as const).find((s) => captured[s].overflowed);
@@ -171,7 +173,8 @@ async function finishWithLog(ctx: EngineContext, log: UnitLog, footer: string, r
 
 async function finish(ctx: EngineContext, unit: UnitKey, attempt: number, result: UnitResult, durationMs: number, exitCode?: number, outputs?: Record<string, unknown>): Promise<UnitResult> {
   const reason = result.outcome === 'succeeded' ? undefined : result.reason;
-  await ctx.record({ type: 'unit-finished', unit, attempt, outcome: result.outcome, durationMs, ...(exitCode !== undefined ? { exitCode } : {}), ...(reason ? { reason } : {}), ...(outputs ? { outputs } : {}) });
+  const unreviewed = result.outcome === 'failed' ? result.unreviewed : undefined;
+  await ctx.record({ type: 'unit-finished', unit, attempt, outcome: result.outcome, durationMs, ...(exitCode !== undefined ? { exitCode } : {}), ...(reason ? { reason } : {}), ...(outputs ? { outputs } : {}), ...(unreviewed ? { unreviewed } : {}) });
   ctx.emit({ type: 'unit-finished', unit, attempt, outcome: result.outcome, durationMs, ...(exitCode !== undefined ? { exitCode } : {}), ...(reason ? { reason } : {}), ...(outputs ? { outputs } : {}) });
   return result;
 }
@@ -208,6 +211,29 @@ function forPod(command: Command, pod: string | undefined): Command {
   if (command.kind !== 'kubectl-exec' || command.exec.pods !== 'all' || pod === undefined) return command;
   const { selector: _selector, pods: _pods, ...exec } = command.exec;
   return { ...command, exec: { ...exec, pod } };
+}
+
+/**
+ * `expect.withinReview`: what the step says it acted on (one of its captures) must all be on the reviewed list.
+ * Checked whatever the exit code (a deletion that failed half-way still deleted); an item that was not reviewed
+ * fails the unit, naming every such item, and stops the run (see handleFailure).
+ */
+function withinReview(ctx: EngineContext, step: PlannedStep, judged: UnitResult, stdout: string, stderr: string): UnitResult {
+  const rule = step.spec.expect.withinReview;
+  if (rule === undefined || judged.outcome === 'unknown') return judged;
+  const reviewed = ctx.state.steps.get(rule.step ?? step.id)?.review;
+  const spec = step.spec.capture[rule.output]!;
+  const captured = captureOutputs({ [rule.output]: spec }, { stdout, stderr });
+  // Nothing captured: nothing was acted on, or the step failed first (its own failure says why).
+  if ('error' in captured) return judged;
+  const value = captured.outputs[rule.output];
+  const acted = (Array.isArray(value) ? value : [value]).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+  const allowed = new Set(reviewed?.items ?? []);
+  const unreviewed = acted.filter((item) => !allowed.has(item));
+  if (unreviewed.length === 0) return judged;
+  const where = rule.step ?? step.id;
+  const reason = `${unreviewed.length} item${unreviewed.length === 1 ? '' : 's'} acted on that ${unreviewed.length === 1 ? 'was' : 'were'} not on the list reviewed at ${where}${reviewed ? '' : ' (no list was reviewed)'}: ${unreviewed.join(', ')}`;
+  return { outcome: 'failed', reason, unreviewed };
 }
 
 /** The engine's verdict on how a command ended, given the step's `expect`. */

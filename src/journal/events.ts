@@ -5,6 +5,14 @@ import { itemLabel } from '../template/record-item.js';
 /** The journal format; a newer fieldbook reads older versions or refuses them clearly. */
 export const JOURNAL_VERSION = 1;
 
+/** The list a destructive step acts on, as the operator reviewed it before confirming. */
+export interface Review {
+  count: number;
+  /** sha256 of the items as JSON: an approval names it, so a list that changed needs a new review. */
+  digest: string;
+  items: string[];
+}
+
 /** Who did something: recorded with every confirmation and decision. */
 export interface Actor {
   user: string;
@@ -52,10 +60,10 @@ export type JournalEvent = Base &
     | { type: 'step-started'; step: string; items?: string[] }
     | { type: 'step-skipped'; step: string; reason: string }
     | { type: 'step-finished'; step: string; status: 'succeeded' | 'failed' | 'skipped'; outputs: Record<string, unknown> }
-    | { type: 'confirmation'; step: string; by: Actor; phrase: string; via: 'prompt' | 'flag' | 'checklist'; checklist?: string[] }
+    | { type: 'confirmation'; step: string; by: Actor; phrase: string; via: 'prompt' | 'flag' | 'checklist'; checklist?: string[]; review?: Review }
     | { type: 'decision'; unit?: UnitKey; step: string; decision: Decision; reason: string; by: Actor; via: 'prompt' | 'flag' | 'policy' }
     | { type: 'unit-started'; unit: UnitKey; attempt: number; command: string }
-    | { type: 'unit-finished'; unit: UnitKey; attempt: number; outcome: UnitOutcome; exitCode?: number; reason?: string; durationMs: number; outputs?: Record<string, unknown> }
+    | { type: 'unit-finished'; unit: UnitKey; attempt: number; outcome: UnitOutcome; exitCode?: number; reason?: string; durationMs: number; outputs?: Record<string, unknown>; unreviewed?: string[] }
     | { type: 'unit-skipped'; unit: UnitKey; reason: string }
     | { type: 'run-paused'; reason: 'interrupted' | 'needs-operator' | 'step-failed'; waiting?: string[] }
     | { type: 'run-finished'; status: 'succeeded' | 'failed' }

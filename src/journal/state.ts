@@ -1,6 +1,7 @@
 import type { ParamValue } from '../schema/common.js';
 import type { Mode } from '../plan/types.js';
-import { unitId, type Actor, type JournalEvent, type UnitKey } from './events.js';
+import { unitId, type Actor, type JournalEvent, type Review, type UnitKey } from './events.js';
+import { shortDigest } from './review.js';
 
 /** A unit as the journal knows it. `started` with no outcome after a crash means the outcome is unknown. */
 export interface UnitState {
@@ -11,6 +12,8 @@ export interface UnitState {
   reason?: string;
   durationMs?: number;
   outputs?: Record<string, unknown>;
+  /** Items it acted on that were not on the reviewed list (`expect.withinReview`): the run stops. */
+  unreviewed?: string[];
   startedAt?: string;
   finishedAt?: string;
 }
@@ -19,6 +22,8 @@ export interface StepState {
   id: string;
   status: 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
   items?: string[];
+  /** The list the step's last confirmation reviewed (`confirm.review`). */
+  review?: Review;
   outputs: Record<string, unknown>;
   units: Map<string, UnitState>;
   reason?: string;
@@ -134,6 +139,7 @@ export function applyEvent(state: RunState, event: JournalEvent): void {
       if (event.exitCode !== undefined) unit.exitCode = event.exitCode;
       if (event.reason !== undefined) unit.reason = event.reason;
       if (event.outputs !== undefined) unit.outputs = event.outputs;
+      if (event.unreviewed !== undefined) unit.unreviewed = event.unreviewed;
       units.set(unitId(event.unit), unit);
       return;
     }
@@ -142,9 +148,12 @@ export function applyEvent(state: RunState, event: JournalEvent): void {
       units.set(unitId(event.unit), { key: event.unit, status: 'skipped', attempt: units.get(unitId(event.unit))?.attempt ?? 0, reason: event.reason, finishedAt: event.at });
       return;
     }
-    case 'confirmation':
-      state.records.push({ kind: 'confirmation', step: event.step, by: event.by, at: event.at, text: `typed "${event.phrase}" (${event.via})` });
+    case 'confirmation': {
+      const reviewed = event.review ? `; reviewed ${event.review.count} item${event.review.count === 1 ? '' : 's'} (sha256 ${shortDigest(event.review.digest)})` : '';
+      state.records.push({ kind: 'confirmation', step: event.step, by: event.by, at: event.at, text: `typed "${event.phrase}" (${event.via})${reviewed}` });
+      if (event.review) stepOf(state, event.step).review = event.review;
       return;
+    }
     case 'decision': {
       const record: RunRecord = { kind: 'decision', step: event.step, by: event.by, at: event.at, text: `${event.decision}: ${event.reason} (${event.via})` };
       if (event.unit) record.unit = event.unit;

@@ -22,6 +22,8 @@ function formatStep(step: PlannedStep): string[] {
   const pad = ' '.repeat(number.length + 1);
   lines.push(`${pad}${stepFacts(step).join(' · ')}`);
   if (step.confirm) lines.push(`${pad}confirm: type "${step.confirm.phrase}"${step.confirm.message ? ` — ${step.confirm.message}` : ''}`);
+  if (step.confirm?.review) lines.push(`${pad}review: every item of ${step.confirm.review}, shown before the confirmation; --approve ${step.id}=<its digest>`);
+  if (step.spec.expect.withinReview) lines.push(`${pad}checks: every item of its ${step.spec.expect.withinReview.output} is on the list reviewed at ${step.spec.expect.withinReview.step ?? step.id}, else the run stops`);
   for (const [name, columns] of Object.entries(step.records ?? {})) lines.push(`${pad}records ${name}: ${columns.join(' | ')}`);
   for (const group of groupInvocations(step)) {
     lines.push(`${pad}${group.header}`);

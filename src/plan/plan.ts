@@ -41,7 +41,7 @@ function planStep(step: StepSpec, index: number, site: Site, base: Omit<Paramete
   for (const target of targets) {
     const host = target.transport.kind === 'host' && kind === 'run' ? hostView(site, target.name) : undefined;
     for (const item of itemValues) {
-      const scope = buildScope({ ...base, ...(host ? { host } : {}), ...(item !== undefined ? { item: itemValue(item) } : {}) });
+      const scope = buildScope({ ...base, ...(host ? { host } : {}), ...(item !== undefined ? { item: itemValue(item) } : {}), ...(step.confirm?.review ? { review: '⟨review⟩' } : {}) });
       const command = renderCommand(step, site, scope);
       const manual = renderManual(step, scope);
       const display = command ? displayCommand(command) : manual ? [manual.instructions.trim(), ...manual.checklist.map((c) => `[ ] ${c}`)].join('\n') : '';
@@ -67,7 +67,7 @@ function planStep(step: StepSpec, index: number, site: Site, base: Omit<Paramete
     retries: { count: step.retries?.count ?? 0, delayMs: durationMs(step.retries?.delay ?? '0s') },
     when: planWhen(step.when, stepScope),
     ...(items ? { items } : {}),
-    ...(step.destructive ? { confirm: { phrase: renderText(step.confirm?.phrase ?? site.metadata.name, stepScope), ...(step.confirm?.message ? { message: renderText(step.confirm.message, stepScope) } : {}) } } : {}),
+    ...(step.destructive ? { confirm: { phrase: renderText(step.confirm?.phrase ?? site.metadata.name, stepScope), ...(step.confirm?.message ? { message: renderText(step.confirm.message, stepScope) } : {}), ...(step.confirm?.review ? { review: step.confirm.review } : {}) } } : {}),
     captures: declaredOutputs(step),
     ...recordColumns(step),
     invocations,
@@ -158,7 +158,7 @@ function placeholderSteps(runbook: Runbook, site: Site): Record<string, StepView
     const outputs = Object.fromEntries(declaredOutputs(step).map((name) => [name, `⟨steps.${step.id}.outputs.${name}⟩`]));
     const hostNames = step.on && step.on !== 'local' ? (site.roles[step.on] ?? []) : [];
     const hosts = Object.fromEntries(hostNames.map((h) => [h, { outputs: Object.fromEntries(declaredOutputs(step).map((name) => [name, `⟨steps.${step.id}.hosts.${h}.outputs.${name}⟩`])) }]));
-    steps[step.id] = { status: `⟨steps.${step.id}.status⟩`, outputs, hosts };
+    steps[step.id] = { status: `⟨steps.${step.id}.status⟩`, outputs, hosts, ...(step.confirm?.review ? { review: `⟨steps.${step.id}.review⟩` } : {}) };
   }
   return steps;
 }

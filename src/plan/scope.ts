@@ -8,6 +8,8 @@ export interface StepView {
   status: string;
   outputs: Record<string, Value>;
   hosts: Record<string, { outputs: Record<string, Value> }>;
+  /** The list its confirmation reviewed (`confirm.review`). */
+  review?: Value;
 }
 
 export interface ScopeInput {
@@ -16,6 +18,8 @@ export interface ScopeInput {
   run: { id: string; mode: Mode };
   host?: { name: string; address: string; port?: number; user?: string; vars: Record<string, ParamValue> };
   item?: Value;
+  /** In a step with `confirm.review`: the list its confirmation reviewed. */
+  review?: Value;
   steps: Record<string, StepView>;
   /** A plan's scope: paths into `⟨…⟩` placeholders give longer placeholders (see PLACEHOLDER_SCOPE). */
   placeholders?: boolean;
@@ -34,6 +38,7 @@ export function buildScope(input: ScopeInput): Record<string, Value> {
     scope['host'] = { name, address, port: port ?? 22, user: user ?? '', vars };
   }
   if (input.item !== undefined) scope['item'] = input.item;
+  if (input.review !== undefined) scope['review'] = input.review;
   if (input.placeholders) Object.defineProperty(scope, PLACEHOLDER_SCOPE, { value: true });
   return scope;
 }

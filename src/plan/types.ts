@@ -45,7 +45,8 @@ export interface PlannedStep {
   when: Deferred<boolean>;
   /** `undefined` for a step without `foreach`. */
   items?: Deferred<string[]>;
-  confirm?: { phrase: string; message?: string };
+  /** `review`: the expression of the list it acts on, shown and approved by digest when it runs. */
+  confirm?: { phrase: string; message?: string; review?: string };
   captures: string[];
   /** Captures that make records (a JSON `query` ending in `{...}`): their fields, the columns of their tables. */
   records?: Record<string, string[]>;

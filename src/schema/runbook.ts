@@ -141,7 +141,13 @@ export const StepSpec = z
     readonly: z.boolean().optional().describe('changes nothing; runs during a rehearsal. kubectl get-like verbs default to true'),
     idempotent: z.boolean().default(false),
     destructive: z.boolean().default(false),
-    confirm: z.strictObject({ phrase: Template.optional(), message: Template.optional() }).optional(),
+    confirm: z
+      .strictObject({
+        phrase: Template.optional(),
+        message: Template.optional(),
+        review: Template.optional().describe('the list this step acts on, from an earlier step (e.g. ${{ steps.preview.outputs.candidates }}): shown in full, approved by its digest, and ${{ review }} in this step'),
+      })
+      .optional(),
     when: z.union([Template, z.boolean()]).optional(),
     foreach: z.union([Template, z.array(z.union([z.string(), z.number()]))]).optional(),
     run: Template.optional(),
@@ -149,7 +155,18 @@ export const StepSpec = z
     kubectl: KubectlSpec.optional(),
     manual: ManualSpec.optional(),
     capture: z.record(Identifier, CaptureSpec).default({}),
-    expect: z.strictObject({ exitCodes: z.array(z.number().int().min(0).max(255)).min(1) }).default({ exitCodes: [0] }),
+    expect: z
+      .strictObject({
+        exitCodes: z.array(z.number().int().min(0).max(255)).min(1).default([0]),
+        withinReview: z
+          .strictObject({
+            output: Identifier.describe("this step's capture listing what was actually acted on (deleted)"),
+            step: Name.optional().describe('the step whose reviewed list it must stay within (default: this step)'),
+          })
+          .optional()
+          .describe('fail the run, naming them, when the output holds an item that was not on the reviewed list'),
+      })
+      .default({ exitCodes: [0] }),
     onFailure: z.enum(['ask', 'abort', 'continue']).default('ask'),
   })
   .superRefine((step, ctx) => {
@@ -161,6 +178,16 @@ export const StepSpec = z
     }
     if (step.kubectl !== undefined && step.on !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['on'], message: 'kubectl steps run where the site\'s `kube.via` says; remove `on`' });
+    }
+    if (step.confirm?.review !== undefined && !step.destructive) {
+      ctx.addIssue({ code: 'custom', path: ['confirm', 'review'], message: 'a reviewed list is confirmed before a destructive step; add `destructive: true`' });
+    }
+    const within = step.expect.withinReview;
+    if (within !== undefined && !(within.output in step.capture)) {
+      ctx.addIssue({ code: 'custom', path: ['expect', 'withinReview', 'output'], message: `"${within.output}" is not a capture of this step` });
+    }
+    if (within !== undefined && within.step === undefined && step.confirm?.review === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['expect', 'withinReview'], message: 'this step has no `confirm.review`; name the reviewed step with `step`' });
     }
     if (step.confirm !== undefined && !step.destructive && step.manual === undefined) {
       ctx.addIssue({ code: 'custom', path: ['confirm'], message: '`confirm` applies to destructive steps; add `destructive: true`' });

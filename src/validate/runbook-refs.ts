@@ -8,11 +8,11 @@ import { didYouMean } from '../template/did-you-mean.js';
 import { pathIssue, templateIssue } from './locate-template.js';
 import { declaredOutputs, stepIndex, templateFields, type TemplateField } from './template-fields.js';
 
-const ROOTS = ['params', 'host', 'site', 'run', 'item', 'steps'];
+const ROOTS = ['params', 'host', 'site', 'run', 'item', 'review', 'steps'];
 const HOST_KEYS = ['name', 'address', 'port', 'user', 'vars'];
 const SITE_KEYS = ['name'];
 const RUN_KEYS = ['id', 'mode'];
-const STEP_KEYS = ['outputs', 'hosts', 'status'];
+const STEP_KEYS = ['outputs', 'hosts', 'status', 'review'];
 
 const hint = (word: string, candidates: Iterable<string>) => {
   const match = didYouMean(word, [...candidates]);
@@ -40,6 +40,16 @@ export function checkRunbook(runbook: Runbook, source: YamlSource, site?: Site):
       issues.push(pathIssue(source, ['steps', i, 'on'], `unknown role "${step.on}"${hint(step.on, Object.keys(runbook.roles))}; declare it under roles or use "local"`));
     }
     for (const field of templateFields(step, i)) issues.push(...checkField(runbook, ids, source, step, i, field, site));
+    const reviewed = step.expect.withinReview?.step;
+    if (reviewed !== undefined) {
+      const at = ids.get(reviewed);
+      const problem =
+        at === undefined ? `unknown step "${reviewed}"${hint(reviewed, ids.keys())}`
+        : at > i ? `step "${reviewed}" runs after this one`
+        : runbook.steps[at]!.confirm?.review === undefined ? `step "${reviewed}" has no \`confirm.review\``
+        : undefined;
+      if (problem) issues.push(pathIssue(source, ['steps', i, 'expect', 'withinReview', 'step'], problem));
+    }
   });
   return issues;
 }
@@ -83,6 +93,10 @@ function checkReference(runbook: Runbook, ids: ReadonlyMap<string, number>, step
       if (step.foreach === undefined) return '"item" is only defined in a step with `foreach`';
       if (field.use === 'list') return '"item" cannot be used in `foreach` itself';
       return undefined;
+    case 'review':
+      if (step.confirm?.review === undefined) return '"review" is only defined in a step with `confirm.review`';
+      if (field.path.includes('review') && field.path.includes('confirm')) return '"review" cannot be used in `confirm.review` itself';
+      return undefined;
     case 'steps':
       return checkStepRef(runbook, ids, index, ref.segments.slice(1), site);
     default:
@@ -115,6 +129,7 @@ function checkStepRef(runbook: Runbook, ids: ReadonlyMap<string, number>, index:
   const outputs = declaredOutputs(producer);
   if (section === undefined || !STEP_KEYS.includes(section)) return `unknown "steps.${id}.${section ?? ''}"${hint(section ?? '', STEP_KEYS)}; use steps.${id}.outputs.<name>`;
   if (section === 'status') return rest.length ? `steps.${id}.status has no fields` : undefined;
+  if (section === 'review') return producer.confirm?.review === undefined ? `step "${id}" has no \`confirm.review\`` : undefined;
   let output = rest[0];
   if (section === 'hosts') {
     const host = rest[0];

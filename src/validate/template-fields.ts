@@ -31,6 +31,7 @@ export function templateFields(step: StepSpec, index: number): TemplateField[] {
   step.manual?.checklist.forEach((item, i) => add(item, 'text', 'manual', 'checklist', i));
   add(step.confirm?.phrase, 'arg', 'confirm', 'phrase');
   add(step.confirm?.message, 'text', 'confirm', 'message');
+  add(step.confirm?.review, 'list', 'confirm', 'review');
   return fields;
 }
 

@@ -1,6 +1,8 @@
 import type { EngineEvent } from '../../engine/events.js';
 import { assertNever } from '../../errors.js';
 import { unitLabel } from '../../journal/events.js';
+import { shortDigest } from '../../journal/review.js';
+import { itemLabel } from '../../template/record-item.js';
 import { finishedLine, pausedLines } from '../end-summary.js';
 import { textGlyph } from '../text-glyphs.js';
 
@@ -76,6 +78,10 @@ export function createPlainRenderer(write: (text: string) => void): { render(eve
         return;
       case 'recorded':
         write(`  ● ${event.step}: ${event.what} ${event.text}\n`);
+        return;
+      case 'review':
+        // Every item, one a line, so the operator reads all of what the approval will cover.
+        write(`  ● ${event.step}: review ${event.count} item${event.count === 1 ? '' : 's'} (sha256 ${shortDigest(event.digest)}):\n${event.items.map((item) => `      ${itemLabel(item)}\n`).join('')}`);
         return;
       case 'step-finished':
         write(`${textGlyph(event.status)} ${event.step} ${event.status} in ${(event.durationMs / 1000).toFixed(1)}s\n`);

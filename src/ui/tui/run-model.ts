@@ -218,6 +218,9 @@ export class RunModel {
       case 'run-finished':
         this.phase = { kind: 'finished', status: event.status, durationMs: event.durationMs };
         break;
+      case 'review':
+        // The confirmation dialog that follows shows the list (from the operator's request).
+        break;
       default:
         assertNever(event);
     }

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../../src/engine/events.js';
+import { nobody, withPresets, type Operator } from '../../src/engine/operator.js';
+import { reviewDigest } from '../../src/journal/review.js';
+import type { ExecRequest } from '../../src/transports/types.js';
+import { fakeRun, scriptOf } from './fake-run.js';
+
+// Reviewed deletion lists: a destructive step acts on a list an earlier step captured, shown in full, approved by
+// its digest, handed to the step as `review`, and checked against what the step says it deleted.
+
+const RUNBOOK = (prune = 'delete ${{ review }}', extra = '') => `apiVersion: fieldbook/v1
+kind: Runbook
+metadata: { name: t, title: T }
+steps:
+  - id: preview
+    run: preview
+    capture: { candidates: { lines: true } }
+  - id: prune
+    destructive: true
+    confirm:
+      review: \${{ steps.preview.outputs.candidates }}
+    run: ${prune}
+    capture: { deleted: { regex: '^deleted: (.*)$', from: stderr } }
+    expect: { withinReview: { output: deleted } }
+${extra}`;
+
+const CANDIDATES = ['acme/app:1.0', 'acme/app:1.1', 'acme/web:old'];
+const approve = (...entries: string[]): Operator => withPresets({ approve: new Set(entries), decide: new Map(), record: new Map() }, nobody);
+const preview = (items: string[], deleted?: string) => (request: ExecRequest) =>
+  scriptOf(request) === 'preview' ? { stdout: `${items.join('\n')}\n` } : deleted !== undefined ? { stderr: `deleted: ${deleted}\n` } : {};
+const reviews = (events: EngineEvent[]) => events.filter((e) => e.type === 'review');
+
+describe('reviewed lists', () => {
+  it('shows the list in full, waits for an approval naming its digest, and a bare --approve is not enough', async () => {
+    const digest = reviewDigest(CANDIDATES);
+    const waiting = await fakeRun({ runbook: RUNBOOK(), operator: approve('prune'), reply: preview(CANDIDATES) });
+    expect(reviews(waiting.events)).toEqual([{ type: 'review', step: 'prune', count: 3, digest, items: CANDIDATES }]);
+    expect(waiting.requests.map(scriptOf)).toEqual(['preview']);
+    expect(waiting.result).toMatchObject({
+      status: 'paused',
+      reason: 'needs-operator',
+      waiting: [{ kind: 'confirmation', step: 'prune', flag: `--approve prune=${digest.slice(0, 12)}`, detail: expect.stringContaining(`after reviewing the 3 items above (sha256 ${digest.slice(0, 12)})`) }],
+    });
+  });
+
+  it('runs with the approval of that digest: the step gets the reviewed list, the journal who reviewed what', async () => {
+    const digest = reviewDigest(CANDIDATES);
+    const run = await fakeRun({ runbook: RUNBOOK(), operator: approve(`prune=${digest.slice(0, 12)}`), reply: preview(CANDIDATES, 'acme/app:1.0') });
+    expect(run.result).toEqual({ status: 'succeeded' });
+    expect(scriptOf(run.requests[1]!)).toBe("delete 'acme/app:1.0'$'\\n''acme/app:1.1'$'\\n''acme/web:old'");
+    expect(run.journal.find((e) => e.type === 'confirmation')).toMatchObject({ step: 'prune', by: { user: 'tester' }, via: 'flag', review: { count: 3, digest, items: CANDIDATES } });
+    expect(run.state.records.map((r) => r.text)).toEqual([`typed "lab" (flag); reviewed 3 items (sha256 ${digest.slice(0, 12)})`]);
+  });
+
+  it('a list that changed since it was reviewed needs a new review: the old digest approves nothing', async () => {
+    const old = reviewDigest(CANDIDATES).slice(0, 12);
+    const grown = [...CANDIDATES, 'acme/db:prod'];
+    const run = await fakeRun({ runbook: RUNBOOK(), operator: approve(`prune=${old}`), reply: preview(grown) });
+    expect(run.requests.map(scriptOf)).toEqual(['preview']);
+    expect(run.result).toMatchObject({ status: 'paused', waiting: [{ flag: `--approve prune=${reviewDigest(grown).slice(0, 12)}` }] });
+  });
+
+  it('an item deleted that was not reviewed fails the run, naming it, without asking to retry or skip; resume does not run it again', async () => {
+    const digest = reviewDigest(CANDIDATES).slice(0, 12);
+    let asked = 0;
+    const operator: Operator = { ...approve(`prune=${digest}`), onFailure: async () => (asked++, { decision: 'skip', reason: 'go on', via: 'prompt' }) };
+    const runbook = RUNBOOK('delete-fresh-query', '  - id: after\n    run: after\n');
+    const run = await fakeRun({ runbook, operator, reply: preview(CANDIDATES, 'acme/db:prod') });
+    expect(asked).toBe(0);
+    expect(run.result).toMatchObject({ status: 'paused', reason: 'step-failed', waiting: [{ kind: 'failure', detail: expect.stringContaining('UNREVIEWED') }] });
+    const finished = run.journal.find((e) => e.type === 'unit-finished' && e.unit.step === 'prune');
+    expect(finished).toMatchObject({ outcome: 'failed', unreviewed: ['acme/db:prod'], reason: '1 item acted on that was not on the list reviewed at prune: acme/db:prod' });
+    expect(run.requests.map(scriptOf)).toEqual(['preview', 'delete-fresh-query']);
+
+    // Resume with the same approval: the step that deleted unreviewed items waits for a person's decision.
+    const resumed = await fakeRun({ runbook, operator, previous: run.journal, reply: preview(CANDIDATES, 'acme/db:prod') });
+    expect(resumed.requests).toEqual([]);
+    expect(resumed.result).toMatchObject({ status: 'paused', waiting: [{ kind: 'failure', step: 'prune', detail: expect.stringContaining('UNREVIEWED: prune') }] });
+  });
+
+  it('what was deleted within the list passes; validate refuses review and withinReview where they mean nothing', async () => {
+    const digest = reviewDigest(CANDIDATES).slice(0, 12);
+    const run = await fakeRun({ runbook: RUNBOOK('delete-fresh-query'), operator: approve(`prune=${digest}`), reply: preview(CANDIDATES, 'acme/web:old') });
+    expect(run.result).toEqual({ status: 'succeeded' });
+    await expect(fakeRun({ runbook: RUNBOOK().replace('    destructive: true\n', ''), reply: () => ({}) })).rejects.toThrow(/a reviewed list is confirmed before a destructive step/);
+  });
+});
