@@ -88,7 +88,7 @@ describe('exit codes', () => {
 
   it('130: interrupted by the operator; the running step is cancelled and the run stays resumable', async () => {
     const dir = setup(`  - id: long\n    idempotent: true\n    run: sleep 30; touch long-finished\n  - id: next\n    run: echo next\n`);
-    const interrupted = await runCli(run(dir), { cwd: dir, signalAfter: { ms: 800, signal: 'SIGINT' } });
+    const interrupted = await runCli(run(dir), { cwd: dir, signalWhen: { stdout: '▶ [1/2] long', signal: 'SIGINT' } });
     expect(interrupted.code).toBe(130);
     expect(interrupted.stdout).toContain('run paused: interrupted by the operator');
     expect(existsSync(join(dir, 'long-finished'))).toBe(false);
@@ -96,7 +96,7 @@ describe('exit codes', () => {
     expect(shown.stdout).toContain('run r: paused');
     expect(shown.stdout).toContain('interrupted by the operator while running');
     // The cancelled step's outcome is unknown; being idempotent, it is run again by itself.
-    const resumed = await runCli(['resume', 'r', '--ui', 'plain'], { cwd: dir, signalAfter: { ms: 1_500, signal: 'SIGINT' } });
+    const resumed = await runCli(['resume', 'r', '--ui', 'plain'], { cwd: dir, signalWhen: { stdout: 'long: rerun', signal: 'SIGINT' } });
     expect(resumed.stdout).toContain('long: rerun (idempotent step: safe to run again)');
     expect(resumed.code).toBe(130);
   });

@@ -22,6 +22,8 @@ export interface CliOptions {
   killAt?: { journal: string; events: number; delayMs?: number };
   /** Send this signal after this many milliseconds. */
   signalAfter?: { ms: number; signal: NodeJS.Signals };
+  /** Send this signal once stdout holds `text` (the run got that far: no race with the CLI's start-up). */
+  signalWhen?: { stdout: string; signal: NodeJS.Signals };
   input?: string;
   /** The program to run instead of bin/fieldbook.js (the single file, say). */
   program?: string;
@@ -38,7 +40,15 @@ export function runCli(args: string[], options: CliOptions): Promise<CliResult> 
     let stdout = '';
     let stderr = '';
     let killed = false;
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    let signalled = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const when = options.signalWhen;
+      if (when && !signalled && stdout.includes(when.stdout)) {
+        signalled = true;
+        killed = child.kill(when.signal);
+      }
+    });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdin.end(options.input ?? '');
     let poll: NodeJS.Timeout | undefined;
