@@ -24,6 +24,8 @@ const PLUGIN_VIEWS = JSON.stringify({
 describe('captures', () => {
   it.each([
     [{ regex: 'n=(\\d+)' }, 'a n=42 b', '42'],
+    [{ regex: '^DRY RUN: Would delete (\\S+)$', all: true }, 'DRY RUN: Would delete a/b:1\nx\nDRY RUN: Would delete a/c:2\nCandidates for pruning: 2\n', ['a/b:1', 'a/c:2']],
+    [{ regex: '^deleted (\\S+)$', all: true }, 'nothing\n', []],
     [{ lines: true }, ' a \n\n b\n', ['a', 'b']],
     [{ json: true, path: 'a.b' }, '{"a":{"b":[1,2]}}', [1, 2]],
     [{ json: true, query: 'a.b[1]' }, '{"a":{"b":[1,2]}}', 2],

@@ -16,6 +16,16 @@ export function captureOutputs(specs: Record<string, CaptureSpec>, output: { std
 }
 
 function captureOne(spec: CaptureSpec, text: string): { value: unknown } | { error: string } {
+  if (spec.regex !== undefined && spec.all) {
+    // Every match, in order: the lines a dry run prints per candidate, say. No match is a list of none.
+    const values: string[] = [];
+    for (const match of text.matchAll(new RegExp(spec.regex, 'gmu'))) {
+      const group = spec.group ?? (match.length > 1 ? 1 : 0);
+      const value = typeof group === 'number' ? match[group] : match.groups?.[group];
+      if (value !== undefined) values.push(value);
+    }
+    return { value: values };
+  }
   if (spec.regex !== undefined) {
     const match = new RegExp(spec.regex, 'mu').exec(text);
     if (!match) return { error: `/${spec.regex}/ did not match ${spec.from}` };

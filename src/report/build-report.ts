@@ -145,7 +145,7 @@ function walk(events: readonly JournalEvent[], condition: RunCondition) {
         break;
       }
       case 'confirmation':
-        records.push({ kind: 'confirmation', step: event.step, at: event.at, by: event.by, via: event.via, phrase: event.phrase, ...(event.checklist ? { checklist: event.checklist } : {}) });
+        records.push({ kind: 'confirmation', step: event.step, at: event.at, by: event.by, via: event.via, phrase: event.phrase, ...(event.checklist ? { checklist: event.checklist } : {}), ...(event.review ? { review: event.review } : {}) });
         break;
       case 'decision': {
         const record: ReportRecord = { kind: 'decision', step: event.step, ...(event.unit ? { unit: event.unit } : {}), at: event.at, by: event.by, via: event.via, decision: event.decision, reason: event.reason };

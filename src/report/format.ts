@@ -1,3 +1,4 @@
+import { shortDigest } from '../journal/review.js';
 import type { Actor } from '../journal/events.js';
 import { textGlyph } from '../ui/text-glyphs.js';
 import type { ReportRecord, StepStatus, UnitStatus } from './model.js';
@@ -41,7 +42,8 @@ export function describeRecord(record: ReportRecord): string {
   const how = { prompt: 'at the prompt', flag: 'by flag', checklist: 'by ticking the checklist', policy: 'by policy' }[record.via];
   if (record.kind === 'confirmation') {
     if (record.checklist) return `checklist done${record.checklist.length ? ` (${record.checklist.map((c) => `✓ ${c}`).join(', ')})` : ''}, ${how}`;
-    return `confirmed "${record.phrase ?? ''}" ${how}`;
+    const reviewed = record.review ? ` after reviewing ${record.review.count} item${record.review.count === 1 ? '' : 's'} (sha256 ${shortDigest(record.review.digest)})` : '';
+    return `confirmed "${record.phrase ?? ''}" ${how}${reviewed}`;
   }
   return `decided ${record.decision ?? '?'}${record.reason ? `: ${record.reason}` : ''} (${how})`;
 }

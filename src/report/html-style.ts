@@ -69,6 +69,7 @@ table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
 th { text-align: left; color: var(--muted); font-weight: 600; font-size: 0.8rem; border-bottom: 1px solid var(--line); padding: 4px 8px 4px 0; }
 td { border-bottom: 1px solid var(--line); padding: 5px 8px 5px 0; vertical-align: top; overflow-wrap: anywhere; }
 .attempts { font-size: 0.85rem; color: var(--muted); }
+details.review { margin: 8px 0; } details.review ol { margin: 4px 0; max-height: 24rem; overflow: auto; font-size: 0.85rem; } @media print { details.review ol { max-height: none; } }
 .outputs { margin: 8px 0; display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; font-size: 0.9rem; }
 .outputs dt { font-family: var(--mono); font-size: 0.85rem; } .outputs dd { margin: 0; overflow-wrap: anywhere; font-family: var(--mono); font-size: 0.85rem; }
 figure.records { margin: 10px 0 0; }

@@ -1,4 +1,4 @@
-import type { Actor, Decision, UnitKey } from '../journal/events.js';
+import type { Actor, Decision, Review, UnitKey } from '../journal/events.js';
 import type { Mode, StepKind } from '../plan/types.js';
 import type { ParamValue } from '../schema/common.js';
 
@@ -169,6 +169,8 @@ export interface ReportRecord {
   /** Confirmation: the phrase typed. */
   phrase?: string;
   checklist?: string[];
+  /** Confirmation of a step that acts on a reviewed list: the list as it was reviewed. */
+  review?: Review;
   /** Decision: rerun, done, skip, retry, abort, reattach. */
   decision?: Decision;
   reason?: string;

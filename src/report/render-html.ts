@@ -1,4 +1,6 @@
+import type { Review } from '../journal/events.js';
 import { outputViews, tableTitle, unitOutputs } from '../tables/index.js';
+import { itemLabel } from '../template/record-item.js';
 import { conditionText, countsText, describeRecord, formatActor, formatDuration, formatTime, formatValue, statusGlyph } from './format.js';
 import { escapeHtml as esc } from './html-escape.js';
 import { REPORT_CSS } from './html-style.js';
@@ -101,6 +103,7 @@ function stepHtml(step: ReportStep, index: number, base: string): string {
   ];
   if (step.description) parts.push(`<div class="desc">${prose(step.description)}</div>`);
   if (step.records.length) parts.push(`<ul class="records">${step.records.map(recordHtml).join('')}</ul>`);
+  for (const record of step.records) if (record.review) parts.push(reviewHtml(record.review));
   if (step.units.length) parts.push(unitsTable(step.units, base));
   parts.push(...outputsHtml(step));
   for (const unit of step.units) parts.push(...excerpts(unit, base));
@@ -128,6 +131,12 @@ function outputsHtml(step: ReportStep): string[] {
   }
   flush();
   return parts;
+}
+
+/** The list a confirmation reviewed, every item (a long list folds, open in print). */
+function reviewHtml(review: Review): string {
+  const items = review.items.map((item) => `<li><code>${esc(itemLabel(item))}</code></li>`).join('');
+  return `<details class="review" open><summary>Reviewed list: ${review.count} item${review.count === 1 ? '' : 's'} <span class="who">sha256 ${esc(review.digest)}</span></summary><ol class="review">${items}</ol></details>`;
 }
 
 function recordHtml(record: ReportRecord): string {

@@ -1,6 +1,7 @@
 import { markdownTable, outputViews, tableTitle, unitOutputs } from '../tables/index.js';
 import { conditionText, countsText, describeRecord, formatActor, formatDuration, formatTime, formatValue, statusGlyph } from './format.js';
 import type { Report, ReportAttempt, ReportStep, ReportUnit } from './model.js';
+import { itemLabel } from '../template/record-item.js';
 
 export interface RenderOptions {
   /**
@@ -93,6 +94,12 @@ function stepMarkdown(step: ReportStep, index: number, base: string): string[] {
   if (tags.length) facts.push(tags.join(', '));
   out.push(facts.join(' · '), '');
   for (const record of step.records) out.push(`> ${record.kind === 'confirmation' ? '◆' : '●'} ${formatTime(record.at)} ${formatActor(record.by)}${record.unit ? ` for ${record.unit.target}` : ''}: ${escapeInline(describeRecord(record))}`, '');
+  for (const record of step.records) {
+    if (!record.review) continue;
+    out.push(`Reviewed list (${record.review.count} item${record.review.count === 1 ? '' : 's'}, sha256 \`${record.review.digest}\`):`, '');
+    record.review.items.forEach((item, i) => out.push(`${i + 1}. ${escapeInline(itemLabel(item))}`));
+    out.push('');
+  }
   if (step.units.length) {
     out.push('| unit | outcome | exit | attempts | duration | log |', '|---|---|---|---|---|---|');
     for (const unit of step.units) out.push(unitRow(unit, base));

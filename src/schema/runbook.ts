@@ -45,6 +45,7 @@ export const CaptureSpec = z
     from: z.enum(['stdout', 'stderr']).default('stdout'),
     regex: z.string().optional().describe('first match; `group` picks a capture group (default 1, or 0 when none)'),
     group: z.union([z.number().int().min(0), z.string()]).optional(),
+    all: z.boolean().optional().describe('with `regex`: the list of every match (each line once), not the first; none is an empty list'),
     lines: z.boolean().optional().describe('a list of the non-empty lines'),
     json: z.boolean().optional().describe('parsed JSON; `path` picks a dotted path inside it, or `query` shapes it'),
     path: z.string().optional(),
@@ -72,6 +73,7 @@ export const CaptureSpec = z
       }
     }
     if (capture.group !== undefined && capture.regex === undefined) ctx.addIssue({ code: 'custom', path: ['group'], message: '`group` needs `regex`' });
+    if (capture.all !== undefined && capture.regex === undefined) ctx.addIssue({ code: 'custom', path: ['all'], message: '`all` needs `regex`' });
   });
 export type CaptureSpec = z.infer<typeof CaptureSpec>;
 

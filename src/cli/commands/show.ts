@@ -7,6 +7,7 @@ import { println } from '../io.js';
 import { textGlyph, type TextStatus } from '../../ui/text-glyphs.js';
 import { summarizeRun, waitingText } from '../run-summary.js';
 import { runsDirOf } from '../runs-dir.js';
+import { itemLabel } from '../../template/record-item.js';
 
 const options = { 'runs-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
@@ -46,6 +47,10 @@ export const showCommand: CommandSpec<typeof options> = {
         lines.push(`    ${glyph(status)} ${unitLabel(unit.key)} ${status}${unit.exitCode !== undefined ? ` exit ${unit.exitCode}` : ''}${unit.attempt > 1 ? ` attempt ${unit.attempt}` : ''}${unit.reason ? ` — ${unit.reason}` : ''}`);
       }
       lines.push(...outputLines(step, width));
+      if (step.review) {
+        lines.push(`    reviewed list: ${step.review.count} item${step.review.count === 1 ? '' : 's'} (sha256 ${step.review.digest})`);
+        step.review.items.forEach((item, i) => lines.push(`      ${String(i + 1).padStart(String(step.review!.count).length)}. ${itemLabel(item)}`));
+      }
     }
     if (state.records.length) {
       lines.push('', 'confirmations and decisions:');

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, SITE_LOCAL, writeFixture } from '../harness/cli.js';
+import { tempDirForTest } from '../harness/tmp.js';
+
+// A reviewed list through the CLI, without a terminal: the list printed in full with its digest, the approval
+// that names it, what the step did with it, and where `show` and the reports show it afterwards.
+
+const RUNBOOK = `apiVersion: fieldbook/v1
+kind: Runbook
+metadata: { name: review, title: Reviewed deletion }
+steps:
+  - id: preview
+    readonly: true
+    run: cat candidates.txt
+    capture: { candidates: { lines: true } }
+  - id: prune
+    destructive: true
+    confirm:
+      review: \${{ steps.preview.outputs.candidates }}
+    run: |
+      printf '%s\\n' \${{ review }} > deleted.txt
+      sed 's/^/deleted /' deleted.txt
+    capture: { deleted: { regex: '^deleted (.+)$', all: true } }
+    expect:
+      withinReview: { output: deleted }
+`;
+
+describe('reviewed lists from the command line', () => {
+  it('prints every item and the digest, approves only that digest, acts on exactly that list; show and reports show it', async () => {
+    const dir = tempDirForTest();
+    writeFixture(dir, 'site.yaml', SITE_LOCAL);
+    writeFixture(dir, 'review.yaml', RUNBOOK);
+    const items = Array.from({ length: 40 }, (_, i) => `team-${i % 3}/app:v${i}`);
+    writeFixture(dir, 'candidates.txt', `${items.join('\n')}\n`);
+
+    const first = await runCli(['run', 'review.yaml', '--site', 'site.yaml', '--run-id', 'r', '--ui', 'plain', '--approve', 'prune'], { cwd: dir });
+    expect(first.code, first.stderr).toBe(3);
+    const listed = first.stdout.split('\n').filter((l) => /^ {6}team-/.test(l)).map((l) => l.trim());
+    expect(listed).toEqual(items);
+    const digest = /review 40 items \(sha256 ([0-9a-f]{12})\)/.exec(first.stdout)?.[1];
+    expect(digest).toBeDefined();
+    expect(first.stdout).toContain(`resume with: fieldbook resume r --approve prune=${digest}`);
+
+    const wrong = await runCli(['resume', 'r', '--ui', 'plain', '--approve', 'prune=000000000000'], { cwd: dir });
+    expect(wrong.code).toBe(3);
+    const done = await runCli(['resume', 'r', '--ui', 'plain', '--approve', `prune=${digest}`], { cwd: dir });
+    expect(done.code, done.stdout + done.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'deleted.txt'), 'utf8')).toBe(`${items.join('\n')}\n`);
+
+    const shown = await runCli(['show', 'r'], { cwd: dir });
+    expect(shown.stdout).toMatch(new RegExp(`reviewed list: 40 items \\(sha256 ${digest}[0-9a-f]{52}\\)`));
+    expect(shown.stdout).toContain(' 1. team-0/app:v0');
+    expect(shown.stdout).toContain('40. team-0/app:v39');
+    expect(shown.stdout).toContain(`; reviewed 40 items (sha256 ${digest})`);
+    const html = await runCli(['report', 'r', '--format', 'html'], { cwd: dir });
+    expect(html.code, html.stderr).toBe(0);
+    const page = readFileSync(join(dir, '.fieldbook', 'runs', 'r', 'report.html'), 'utf8');
+    expect(page).toContain('Reviewed list: 40 items');
+    expect(page.match(/<li><code>team-\d\/app:v\d+<\/code><\/li>/g)).toHaveLength(40);
+
+    const markdown = await runCli(['report', 'r', '--format', 'md'], { cwd: dir });
+    expect(markdown.code, markdown.stderr).toBe(0);
+    const md = markdown.stdout;
+    expect(md).toContain(`Reviewed list (40 items, sha256 \``);
+    expect(md).toContain('40. team-0/app:v39');
+    expect(md).toContain(`after reviewing 40 items (sha256 ${digest})`);
+  });
+});
