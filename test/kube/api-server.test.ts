@@ -156,6 +156,40 @@ describe('reads through the real kubectl', () => {
   });
 });
 
+describe('watches and changes made by the test (put, remove)', () => {
+  it('kubectl get -w prints a pod the test adds and its change; kubectl wait --for=delete returns when it is removed', async () => {
+    const api = await startApi();
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'late-0', namespace: 'kube-system', labels: { app: 'late' }, creationTimestamp: new Date().toISOString() },
+      spec: { nodeName: 'cp1', containers: [{ name: 'late' }] },
+      status: { phase: 'Pending', containerStatuses: [{ name: 'late', ready: false, restartCount: 0 }] },
+    };
+    const watching = runKubectl(api, ['get', 'pods', '-n', 'kube-system', '-l', 'app=late', '-w', '--request-timeout=4s'], { timeoutMs: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await api.put(pod);
+    await api.put({ ...pod, status: { phase: 'Running', containerStatuses: [{ name: 'late', ready: true, restartCount: 0 }] } });
+    const watched = await watching;
+    expect(watched.stdout).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\nlate-0\s+0\/1\s+Pending\s+0\s+\S+\nlate-0\s+1\/1\s+Running\s+0\s+\S+\n$/);
+    expect(api.requests.some((r) => r.path === '/api/v1/namespaces/kube-system/pods' && r.query.includes('watch=true'))).toBe(true);
+    // The new pod has a sandbox and can be exec'd into.
+    expect(await runKubectl(api, ['exec', '-n', 'kube-system', '-i', 'late-0', '--', 'sh', '-c', 'pwd'])).toMatchObject({ code: 0, stdout: `${api.podDir('kube-system', 'late-0')}\n` });
+    const deleting = runKubectl(api, ['wait', '--for=delete', 'pod/late-0', '-n', 'kube-system', '--timeout=10s']);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(api.remove('v1', 'Pod', 'kube-system', 'late-0')).toBe(true);
+    expect(await deleting).toMatchObject({ code: 0, stdout: 'pod/late-0 condition met\n', stderr: '' });
+    expect(api.remove('v1', 'Pod', 'kube-system', 'late-0')).toBe(false);
+  });
+
+  it('refuses a watch the user may not make', async () => {
+    const api = await startApi({ forbid: [{ verb: 'watch', resource: 'pods' }] });
+    const result = await runKubectl(api, ['get', 'pods', '-w', '--request-timeout=3s']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`cannot watch resource "pods" in API group "" in the namespace "cpaas-system"`);
+  });
+});
+
 describe('exec through the real kubectl', () => {
   let api: KubeApi;
   beforeAll(async () => {

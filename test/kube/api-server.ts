@@ -1,5 +1,6 @@
-// A Kubernetes API server for tests that the real kubectl talks to: discovery, read-only resources from fixtures,
-// exec over WebSocket (v5/v4) and SPDY into sandbox directories, RBAC denials and cut connections on demand.
+// A Kubernetes API server for tests that the real kubectl talks to: discovery, resources from fixtures (read-only
+// for kubectl; the test changes them with put/remove, which watches see), exec over WebSocket (v5/v4) and SPDY into
+// sandbox directories, RBAC denials and cut connections on demand.
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -16,6 +17,7 @@ import { buildStore, type Fixture, type KubeObject } from './objects.js';
 import { badRequest, discovery, getResource, parseResourcePath, type Reply, type ResourcePath } from './resources.js';
 import { failure, forbidden, notFound } from './status.js';
 import { makeServerCert } from './tls.js';
+import { invalidWatch, serveWatch } from './watch.js';
 
 /** A (verb, resource) pair the test user is denied: `{ verb: 'list', resource: 'pods' }`, `{ verb: 'create', resource: 'pods/exec' }`. */
 export interface ForbidRule {
@@ -105,6 +107,13 @@ export interface KubeApi {
   forbid(rule: ForbidRule): void;
   /** The next exec has its connection destroyed (no status, no close frame) as `plan` says. */
   cutNextExecAfter(plan: CutPlan): void;
+  /**
+   * Adds an object, or replaces the one with its type, namespace and name (a controller's update, say a Job that
+   * finished); watches see ADDED or MODIFIED. A new Pod gets its sandbox. The object's type must be served.
+   */
+  put(object: KubeObject): Promise<void>;
+  /** Removes an object; watches see DELETED. False when there was none. */
+  remove(apiVersion: string, kind: string, namespace: string | undefined, name: string): boolean;
   stop(): Promise<void>;
 }
 
@@ -139,12 +148,13 @@ export async function startKubeApi(options: KubeApiOptions = {}): Promise<KubeAp
   let nextCut: CutPlan | undefined;
 
   const podDirs = new Map<string, string>();
-  for (const pod of store.pods()) {
+  const makePodDir = async (pod: KubeObject): Promise<void> => {
     const key = `${pod.metadata.namespace ?? ''}/${pod.metadata.name}`;
     const podDir = options.podDirs?.[key] ?? join(options.podRoot ?? join(dir, 'pods'), pod.metadata.namespace ?? '', pod.metadata.name);
     await mkdir(podDir, { recursive: true });
     podDirs.set(key, podDir);
-  }
+  };
+  for (const pod of store.pods()) await makePodDir(pod);
   await mkdir(join(dir, 'home'), { recursive: true });
 
   const isForbidden = (verb: string, resource: string, ns: string | undefined): boolean =>
@@ -187,8 +197,16 @@ export async function startKubeApi(options: KubeApiOptions = {}): Promise<KubeAp
     const found = discovery(store, url.pathname, address(), options.version ?? 'v1.32.0');
     if (found) return send(res, found);
     if (path === undefined) return send(res, { code: 404, body: failure(404, 'NotFound', 'the server could not find the requested resource') });
-    const watching = url.searchParams.get('watch') === 'true';
-    return send(res, denied(path.name === undefined ? (watching ? 'watch' : 'list') : 'get', path) ?? getResource(store, path, url.searchParams, req.headers.accept));
+    const watching = ['true', '1'].includes(url.searchParams.get('watch') ?? '');
+    const refused = denied(watching ? 'watch' : path.name === undefined ? 'list' : 'get', path);
+    if (refused) return send(res, refused);
+    const fixture = store.find(path.group, path.version, path.plural);
+    if (watching && fixture !== undefined && path.subresource === undefined) {
+      const request = { fixture, namespace: path.namespace, ...(path.name === undefined ? {} : { name: path.name }), query: url.searchParams, accept: req.headers.accept };
+      const invalid = invalidWatch(request);
+      return invalid ? send(res, invalid) : serveWatch(store, request, res);
+    }
+    return send(res, getResource(store, path, url.searchParams, req.headers.accept));
   };
 
   /** Checks an exec request; returns what to run or the error reply. */
@@ -309,6 +327,11 @@ export async function startKubeApi(options: KubeApiOptions = {}): Promise<KubeAp
     cutNextExecAfter: (plan) => {
       nextCut = plan;
     },
+    put: async (object) => {
+      const { fixture } = store.put(object);
+      if (fixture.resource.group === '' && fixture.resource.plural === 'pods') await makePodDir(object);
+    },
+    remove: (apiVersion, kind, ns, name) => store.remove(apiVersion, kind, ns, name) !== undefined,
     stop: async () => {
       for (const session of sessions) session.abandon();
       for (const socket of upgraded) socket.destroy();

@@ -1,4 +1,4 @@
-// Read-only REST for the fixture objects: list (with label and field selectors), get, and Table output.
+// Read-only REST for the fixture objects: list (with label and field selectors), get, and Table output (watch.ts: watches).
 import { coreVersions, groupList, resourceList, versionInfo } from './discovery.js';
 import { groupVersion, type Fixture, type KubeObject, type ObjectStore } from './objects.js';
 import { matchesFields, matchesLabels } from './selectors.js';
@@ -58,11 +58,13 @@ export function discovery(store: ObjectStore, pathname: string, serverAddress: s
   return undefined;
 }
 
-function withType(fixture: Fixture, object: KubeObject): KubeObject {
+/** The object as the API serves it: apiVersion and kind from its type. */
+export function withType(fixture: Fixture, object: KubeObject): KubeObject {
   return { ...object, apiVersion: groupVersion(fixture.resource), kind: fixture.resource.kind };
 }
 
-function wantsTable(accept: string | undefined): boolean {
+/** True when the client asks for server-side printing (`as=Table;g=meta.k8s.io`). */
+export function wantsTable(accept: string | undefined): boolean {
   return (accept ?? '').split(',').some((part) => /;\s*as=Table/.test(part) && /g=meta\.k8s\.io/.test(part));
 }
 
@@ -71,15 +73,12 @@ export function getResource(store: ObjectStore, path: ResourcePath, query: URLSe
   const fixture = store.find(path.group, path.version, path.plural);
   if (fixture === undefined || path.subresource !== undefined) return { code: 404, body: NOT_FOUND };
   const namespace = fixture.resource.namespaced ? path.namespace : undefined;
-  const resourceVersion = '5000';
+  const resourceVersion = String(store.resourceVersion);
   if (path.name !== undefined) {
     const object = store.get(fixture, namespace, path.name);
     if (object === undefined) return { code: 404, body: notFound(fixture.resource, path.name) };
     if (wantsTable(accept)) return { code: 200, body: toTable(fixture.resource, [object], resourceVersion) };
     return { code: 200, body: withType(fixture, object) };
-  }
-  if (query.get('watch') === 'true' || query.get('watch') === '1') {
-    return { code: 405, body: failure(405, 'MethodNotAllowed', 'watch is not served by the test API server') };
   }
   let items = store.list(fixture, namespace);
   try {
