@@ -64,6 +64,10 @@ describe('a Registry v2 cluster', () => {
     expect(table.stdout).toMatch(/^image-registry\s+1\/1\s+1\s+1\s+\S+$/m);
     const namespaces = names((await kubectl(cluster, ['get', 'namespaces', '-o', 'json'])).stdout);
     expect(namespaces).toContain(NS);
+    // Found by name in every namespace, as the runbook's version guard looks for it.
+    const everywhere = await kubectl(cluster, ['get', 'deployments', '--all-namespaces', '--field-selector', 'metadata.name=image-registry', '-o', 'json']);
+    const found = (JSON.parse(everywhere.stdout) as { items: Array<{ metadata: { namespace: string; uid: string; labels: Record<string, string> } }> }).items;
+    expect(found.map((d) => [d.metadata.namespace, d.metadata.uid, d.metadata.labels['app.kubernetes.io/name']])).toEqual([[NS, REGISTRY_V2.uid, 'image-registry']]);
   });
 
   it('execs into the registry pod in the storage directory: du -sk measures it', async () => {
@@ -149,6 +153,9 @@ describe('a cluster with the legacy registry', () => {
     expect(pruner.stderr).toContain('error: the server doesn\'t have a resource type "imagepruners"');
     const legacy = await kubectl(cluster, ['get', 'deployment', 'image-registry', '-n', 'cpaas-system', '-o', 'jsonpath={.metadata.uid}']);
     expect(legacy).toMatchObject({ code: 0, stdout: LEGACY_REGISTRY.uid });
+    const everywhere = await kubectl(cluster, ['get', 'deployments', '--all-namespaces', '--field-selector', 'metadata.name=image-registry', '-o', 'json']);
+    const found = (JSON.parse(everywhere.stdout) as { items: Array<{ metadata: { namespace: string; labels: Record<string, string> } }> }).items;
+    expect(found.map((d) => [d.metadata.namespace, d.metadata.labels])).toEqual([['cpaas-system', { app: 'image-registry' }]]);
     const pods = await kubectl(cluster, ['get', 'pods', '-n', 'cpaas-system', '-l', LEGACY_REGISTRY.selector, '-o', 'json']);
     expect(names(pods.stdout)).toEqual([LEGACY_REGISTRY.pod]);
     expect((await kubectl(cluster, ['get', 'jobs', '-A', '-o', 'json'])).stdout).toContain('"items": []');
