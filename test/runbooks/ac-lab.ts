@@ -1,10 +1,12 @@
 // The `ac` stand-in (stand-ins/ac) installed for a test: a copy in a bin directory beside its ac-lab.env, which
 // names a real docker-registry (registry-fixture.ts) with deleting enabled, so `ac adm prune images --confirm`
-// deletes manifests through the registry's API and `ac adm registry gc --confirm` collects its storage.
-import { execFile } from 'node:child_process';
+// deletes manifests through the registry's API and `ac adm registry gc --confirm` collects its storage. Given a
+// kubeconfig (a test API server's, e.g. startRegistryV2Cluster's), `ac get ...` is the real kubectl on that cluster.
+import { execFile, execFileSync } from 'node:child_process';
 import { chmod, chown, copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { startRegistryV2Cluster, type RegistryV2Cluster, type RegistryV2ClusterOptions } from '../kube/registry-v2.js';
 import { pushImages, REGISTRY_BINARY, requireRegistryTools, startRegistryFixture, type Pushed, type RegistryFixture, type TestImage } from './registry-fixture.js';
 
 const run = promisify(execFile);
@@ -23,6 +25,24 @@ export interface AcOptions {
   inUse?: string[];
   /** Owner of the installed files, for a runbook that runs ac as another user. @default the current user */
   owner?: string;
+  /**
+   * The cluster ac is logged in to: a kubeconfig (a test API server's `kubeconfigPath`), copied beside ac at
+   * install. `ac get ...` (and describe, exec, logs, wait, auth, api-resources) runs the real kubectl with it,
+   * whatever KUBECONFIG the caller has. @default none: those commands fail with "not logged in"
+   */
+  kubeconfig?: string;
+  /** The kubectl those commands run. @default $KUBECTL, else `kubectl` found on PATH at install */
+  kubectl?: string;
+}
+
+/** The kubectl binary as an absolute path (a runbook may run ac with another PATH). */
+function resolveKubectl(name: string): string {
+  if (name.includes('/')) return resolve(name);
+  try {
+    return execFileSync('sh', ['-c', 'command -v "$1"', 'sh', name], { encoding: 'utf8' }).trim() || name;
+  } catch {
+    return name;
+  }
 }
 
 export interface AcResult {
@@ -57,6 +77,15 @@ export async function installAc(dir: string, registry: RegistryFixture, options:
   const log = join(dir, 'ac.log');
   await writeFile(log, '');
   const flavor = options.flavor ?? 'current';
+  const kube: Record<string, string> = {};
+  if (options.kubeconfig !== undefined) {
+    await copyFile(options.kubeconfig, join(dir, 'kubeconfig'));
+    await chmod(join(dir, 'kubeconfig'), 0o600);
+    await mkdir(join(dir, 'kube-cache'), { recursive: true });
+    kube['AC_LAB_KUBECONFIG'] = join(dir, 'kubeconfig');
+    kube['AC_LAB_KUBE_CACHE'] = join(dir, 'kube-cache');
+    kube['AC_LAB_KUBECTL'] = resolveKubectl(options.kubectl ?? process.env['KUBECTL'] ?? 'kubectl');
+  }
   const settings: Record<string, string> = {
     AC_LAB_NODE: process.execPath,
     AC_LAB_FLAVOR: flavor,
@@ -68,6 +97,7 @@ export async function installAc(dir: string, registry: RegistryFixture, options:
     AC_LAB_REGISTRY_BINARY: REGISTRY_BINARY,
     AC_LAB_IN_USE: inUse,
     AC_LAB_LOG: log,
+    ...kube,
   };
   const envFile = join(dir, 'ac-lab.env');
   const quote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
@@ -99,6 +129,12 @@ export interface AcLabOptions extends AcOptions {
   address?: string;
   /** The user the registry runs as. @default 'root' */
   registryOwner?: string;
+  /**
+   * Also start a test API server serving Registry v2 (or, `{ legacy: true }`, the legacy registry) on the lab
+   * registry's storage (test/kube/registry-v2.ts), and log ac in to it: `lab.cluster`. Wins over `kubeconfig`.
+   * @default no cluster
+   */
+  cluster?: boolean | Omit<RegistryV2ClusterOptions, 'registry'>;
 }
 
 export interface AcLab {
@@ -108,7 +144,9 @@ export interface AcLab {
   ac: AcInstall;
   /** A scratch directory of the lab (the OCI layout pushed, ac's bin). */
   dir: string;
-  /** Installs another ac (the old flavor, say) for the same registry in `<dir>/<name>`. */
+  /** The cluster ac is logged in to, with the `cluster` option. */
+  cluster?: RegistryV2Cluster;
+  /** Installs another ac (the old flavor, say) for the same registry (and cluster) in `<dir>/<name>`. */
   installAnother(name: string, options: AcOptions): Promise<AcInstall>;
   /** Stops the registry and removes everything. */
   stop(): Promise<void>;
@@ -119,24 +157,40 @@ export async function startAcLab(images: readonly TestImage[], options: AcLabOpt
   requireRegistryTools();
   const registry = await startRegistryFixture(options.registryOwner ?? 'root', options.address ?? AC_LAB_ADDRESS, { deleteEnabled: true });
   const dir = await mkdtemp('/tmp/fieldbook-ac-lab-');
+  let cluster: RegistryV2Cluster | undefined;
   try {
     const pushed = await pushImages(registry, images, join(dir, 'layout'));
-    const ac = await installAc(join(dir, 'bin'), registry, options);
+    if (options.cluster) cluster = await startRegistryV2Cluster({ ...(options.cluster === true ? {} : options.cluster), registry });
+    const kubeconfig = cluster?.kubeconfigPath ?? options.kubeconfig;
+    const ac = await installAc(join(dir, 'bin'), registry, { ...options, ...(kubeconfig ? { kubeconfig } : {}) });
     return {
       registry,
       pushed,
       ac,
       dir,
-      installAnother: (name, more) => installAc(join(dir, name), registry, { inUse: options.inUse, owner: options.owner, ...more }),
+      ...(cluster ? { cluster } : {}),
+      installAnother: (name, more) =>
+        installAc(join(dir, name), registry, {
+          ...(options.inUse ? { inUse: options.inUse } : {}),
+          ...(options.owner ? { owner: options.owner } : {}),
+          ...(kubeconfig ? { kubeconfig } : {}),
+          ...(options.kubectl ? { kubectl: options.kubectl } : {}),
+          ...more,
+        }),
       stop: async () => {
         try {
-          await registry.remove();
+          await cluster?.stop();
         } finally {
-          await rm(dir, { recursive: true, force: true });
+          try {
+            await registry.remove();
+          } finally {
+            await rm(dir, { recursive: true, force: true });
+          }
         }
       },
     };
   } catch (error) {
+    await cluster?.stop().catch(() => undefined);
     await registry.remove().catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
     throw error;

@@ -1,12 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startAcLab, type AcInstall, type AcLab } from './ac-lab.js';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
+import { LEGACY_REGISTRY, REGISTRY_V2, startRegistryV2Cluster } from '../kube/registry-v2.js';
+import { runKubectl } from '../kube/run-kubectl.js';
+import { installAc, startAcLab, type AcInstall, type AcLab } from './ac-lab.js';
 import { blobFiles } from './blob-files.js';
 import { listTags, pulls, treeDigest, type TestImage } from './registry-fixture.js';
 
 // The ac stand-in against a real docker-registry: what its dry run lists, that --confirm deletes exactly that,
-// that `registry gc` previews and then frees, and that an older ac refuses --confirm. The tests run in order on
-// one registry (the confirmed prune and the GC change it).
+// that `registry gc` previews and then frees, and that an older ac refuses --confirm; and that `ac get` reads the
+// same cluster as kubectl (a test API server serving Registry v2 on the lab registry's storage). The tests run in
+// order on one registry (the confirmed prune and the GC change it).
 
 const now = Date.now();
 const ago = (minutes: number) => new Date(now - minutes * 60_000).toISOString();
@@ -43,7 +47,7 @@ let lab: AcLab;
 let old: AcInstall;
 
 beforeAll(async () => {
-  lab = await startAcLab(IMAGES, { inUse: ['registry.example.com/team-a/api:1.0'] });
+  lab = await startAcLab(IMAGES, { inUse: ['registry.example.com/team-a/api:1.0'], cluster: true });
   old = await lab.installAnother('old-ac', { flavor: 'old' });
 }, 120_000);
 
@@ -59,6 +63,41 @@ describe('the ac stand-in', () => {
     const older = await old.run(['version']);
     expect(older.code).toBe(0);
     expect(older.stdout).toMatch(/^Client Version: v4\.0\.4\n/);
+  });
+
+  test('ac get is kubectl on the cluster ac is logged in to: the same registry Deployment uid as kubectl sees', async () => {
+    const cluster = lab.cluster!;
+    const args = ['get', 'deployment', 'image-registry', '-n', REGISTRY_V2.namespace, '-o', 'jsonpath={.metadata.uid}'];
+    const byKubectl = await runKubectl(cluster.api, args);
+    // The caller's KUBECONFIG is not ac's login.
+    const byAc = await lab.ac.run(args, { KUBECONFIG: '/nonexistent/kubeconfig' });
+    expect(byKubectl).toMatchObject({ code: 0, stdout: REGISTRY_V2.uid });
+    expect(byAc).toEqual({ code: 0, stdout: REGISTRY_V2.uid, stderr: '' });
+    // Global flags before the verb, kubectl's errors and exit codes as they are.
+    const pods = await lab.ac.run(['-n', REGISTRY_V2.namespace, 'get', 'pods', '-l', REGISTRY_V2.selector, '-o', 'name']);
+    expect(pods).toEqual({ code: 0, stdout: `pod/${REGISTRY_V2.pod}\n`, stderr: '' });
+    const missing = await lab.ac.run(['get', 'deployment', 'nope', '-n', REGISTRY_V2.namespace]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('Error from server (NotFound): deployments.apps "nope" not found');
+    const pruner = await lab.ac.run(['get', 'imagepruners.imageregistry.operator.alauda.io', 'cluster', '-o', 'jsonpath={.spec.schedule}']);
+    expect(pruner).toMatchObject({ code: 0, stdout: '0 0 * * *' });
+    // The older ac is logged in to the same cluster; ac version is unchanged; the help lists the kubectl verbs.
+    expect((await old.run(args)).stdout).toBe(REGISTRY_V2.uid);
+    expect((await lab.ac.run(['version'])).stdout).toBe('Client Version: v4.3.0\nServer Version: v1.31.4\n');
+    expect((await lab.ac.run(['--help'])).stdout).toMatch(/^ {2}get {11}Display one or many resources$/m);
+  });
+
+  test('ac get on the legacy registry\'s cluster, and an ac logged in nowhere', async () => {
+    const legacy = await startRegistryV2Cluster({ registry: lab.registry, legacy: true });
+    onTestFinished(() => legacy.stop());
+    const ac = await installAc(join(lab.dir, 'legacy-ac'), lab.registry, { kubeconfig: legacy.kubeconfigPath });
+    const uid = await ac.run(['get', 'deployment', 'image-registry', '-n', LEGACY_REGISTRY.namespace, '-o', 'jsonpath={.metadata.uid}']);
+    expect(uid).toEqual({ code: 0, stdout: LEGACY_REGISTRY.uid, stderr: '' });
+    const nowhere = await installAc(join(lab.dir, 'no-cluster-ac'), lab.registry);
+    const refused = await nowhere.run(['get', 'pods']);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toMatch(/^error: the lab's ac is not logged in to a cluster/);
   });
 
   test('the dry run lists exactly the tags the filters select, by tag, and deletes nothing', async () => {
