@@ -138,10 +138,11 @@ export const RECORDED_PLUGINS: readonly RecordedPlugin[] = CLUSTER_PLUGINS.flatM
   return [{ module: p.module, lifecycle, displayName: p.displayName.en, installed: p.installed.map((i) => `${i.cluster}:${i.version}`) }];
 });
 
-/** An installed Operator as the vendor's recording command keeps it. */
+/** An installed Operator as the vendor's recording command keeps it (with its phase: the runbook also keeps one being upgraded). */
 export interface RecordedOperator {
   cluster: string;
   name: string;
+  phase: string;
   artifact: string;
   installedCSV: string;
   /** From the installed CSV: `v2.12.2`. */
@@ -150,9 +151,10 @@ export interface RecordedOperator {
 }
 
 /** The Operators to record before the wipe (phase Installed), sorted by cluster and name. */
-export const RECORDED_OPERATORS: readonly RecordedOperator[] = OPERATOR_VIEWS.filter((o) => o.phase === 'Installed').map((o) => ({
+export const RECORDED_OPERATORS: readonly RecordedOperator[] = OPERATOR_VIEWS.filter((o) => o.phase === 'Installed' || o.installedCSV !== '').map((o) => ({
   cluster: o.cluster,
   name: o.name,
+  phase: o.phase,
   artifact: o.artifact,
   installedCSV: o.installedCSV,
   version: csvVersion(o.installedCSV),

@@ -209,6 +209,23 @@ describe('acp-registry-full-wipe in the lab', () => {
     expect(standInActions(lab.paths).filter((a) => a.startsWith('mc ') || a.startsWith('violet push'))).toEqual([]);
     expect(treeDigest(lab.paths.registryStorage)).toEqual(storageBefore);
     expect(lab.registry.writes(mark)).toBe(0);
+
+    // Settling the failed check without running it (--decide) does not open the way: the wipe counts the
+    // checks' evidence and refuses; the registry is still whole.
+    const bypass = await fieldbook(['resume', runId, '--ui', 'plain', '--decide', 'check-packages=done', ...APPROVALS], { home, runId, env: lab.secretEnv });
+    expect(bypass.code, bypass.stdout + bypass.stderr).toBe(1);
+    expect(bypass.stdout).toContain('refused: 5 of 6 recorded packages were found by check-packages');
+    expect(standInActions(lab.paths).filter((a) => a.startsWith('mc '))).toEqual([]);
+    expect(treeDigest(lab.paths.registryStorage)).toEqual(storageBefore);
+
+    // A wrong platform token is found before anything changes (a rehearsal finds it too).
+    const wrongToken = await fieldbook(['run', RUNBOOK, '--site', lab.paths.site, '--ui', 'plain', '--run-id', 'e2e-wrong-token', '--rehearse'], {
+      home,
+      runId: 'e2e-wrong-token',
+      env: { ...lab.secretEnv, FIELDBOOK_SECRET_PLATFORM_TOKEN: 'not-the-token' },
+    });
+    expect(wrongToken.code).toBe(1);
+    expect(wrongToken.stdout + wrongToken.stderr).toContain('violet cannot log in to');
   });
 
   it('--rehearse runs every check for real and changes neither MinIO, the registry nor the installer', { timeout: 120_000 }, async () => {
@@ -217,7 +234,8 @@ describe('acp-registry-full-wipe in the lab', () => {
     const { paths, registry } = lab;
     const snapshot = () => ({
       hosts: new Map(HOSTS.map((h) => [h, treeDigest(paths.host(h))])),
-      actions: standInActions(paths).filter((a) => !a.startsWith('nerdctl pull ')),
+      // Reads leave a line too: the test pulls and violet's list (the credentials check).
+      actions: standInActions(paths).filter((a) => !a.startsWith('nerdctl pull ') && !a.startsWith('violet list ')),
     });
     const before = snapshot();
     const mark = registry.logSize();
@@ -230,11 +248,13 @@ describe('acp-registry-full-wipe in the lab', () => {
     expect(ran).toEqual([
       'preflight-nodes',
       'preflight-installer',
+      'check-credentials',
       'find-minio-pods',
       'check-minio-pods',
       'minio-pod',
       'record-installed',
       'check-packages',
+      'list-packages',
       'verify-core-pull',
       'verify-plugin-pull',
       'verify-operator-pull',
