@@ -167,10 +167,21 @@ describe('acp-registry-full-wipe in the lab', () => {
     const pulled = standInActions(paths).filter((a) => a.startsWith('nerdctl pull ')).map((a) => a.slice(`nerdctl pull ${registry.address}/`.length));
     expect(pulled).toEqual(['acp/core:latest', ...PLUGIN_PACKAGES.filter((p) => p.kind === 'plugin').map((p) => p.images[0]!), ...RECORDED_OPERATORS.map((o) => `${o.artifact}:${o.version}`)]);
 
-    // The way back: restore that run's archives; the images only the backup held pull again.
+    // The way back: restore that run's archives, checked against the sha256 the run journaled; the images
+    // only the backup held pull again. A sha256 that is not the journaled one touches nothing.
+    const journaled = HOSTS.map((host, i) => `${host}=${backup.sha256[i]}`);
+    const wrongSum = [...journaled.slice(0, 2), `cp3=${'0'.repeat(64)}`].join(',');
+    const refused = await fieldbook(['run', RESTORE, '--site', paths.site, '--ui', 'plain', '--run-id', 'e2e-restore-refused', '--param', `fromRun=${runId}`, '--param', `expectedSha256=${wrongSum}`], {
+      home,
+      runId: 'e2e-restore-refused',
+      env: lab.secretEnv,
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout + refused.stderr).toContain('is not the archive the full-wipe run recorded');
+    for (const host of HOSTS) expect(existsSync(paths.minio(host)), host).toBe(true);
     const restoreId = 'e2e-restore';
     const restoring = await fieldbook(
-      ['run', RESTORE, '--site', paths.site, '--ui', 'plain', '--run-id', restoreId, '--param', `fromRun=${runId}`, '--param', `verifyImages=${OLD_IMAGES.join(',')}`,
+      ['run', RESTORE, '--site', paths.site, '--ui', 'plain', '--run-id', restoreId, '--param', `fromRun=${runId}`, '--param', `expectedSha256=${journaled.join(',')}`, '--param', `verifyImages=${OLD_IMAGES.join(',')}`,
         '--approve', 'stop-minio', '--record', 'stop-minio.ticket=SUP-1', '--approve', 'restore-minio', '--approve', 'start-minio'],
       { home, runId: restoreId, env: lab.secretEnv },
     );
