@@ -26,6 +26,11 @@ export interface HarborApiOptions {
   queuedMs?: number;
   /** A GC job stays Running this long before the registry's GC starts. @default 0 */
   runDelayMs?: number;
+  /**
+   * A blob digest (`sha256:...`) that every real (not dry-run) GC also deletes from the storage and logs as
+   * deleted, though no dry run lists it: a GC that deletes more than was reviewed. @default none
+   */
+  extraDeleteOnRealRun?: string;
 }
 
 export interface HarborApi {
@@ -52,6 +57,7 @@ export async function startHarborApi(registry: RegistryFixture, options: HarborA
     registryBinary: REGISTRY_BINARY,
     queuedMs: options.queuedMs ?? 0,
     runDelayMs: options.runDelayMs ?? 0,
+    ...(options.extraDeleteOnRealRun ? { extraDeleteOnRealRun: options.extraDeleteOnRealRun } : {}),
   };
   const file = join(dir, 'settings.json');
   await writeFile(file, JSON.stringify(settings), { mode: 0o600 });

@@ -5,7 +5,8 @@
 //   POST /api/v2.0/system/gc/schedule    {"schedule":{"type":"Manual"},"parameters":{"delete_untagged","dry_run","workers"}}
 //                                        → 201, Location /api/v2.0/system/gc/<id>; other types are stored as the schedule
 //   GET  /api/v2.0/system/gc[/<id>[/log]], GET/PUT /api/v2.0/system/gc/schedule
-// A Manual GC really runs `registry garbage-collect` on the lab registry's storage (harbor-gc-job.mjs). Configured
+// A Manual GC really runs `registry garbage-collect` on the lab registry's storage (harbor-gc-job.mjs; with
+// extraDeleteOnRealRun, a real run also deletes that blob, which its dry run never listed). Configured
 // as a Harbor 1.x (harbor_version v1.*), it has no /api/v2.0 (404) and answers only GET /api/systeminfo, as Harbor
 // 1.10's router does. Started as `node harbor-api.mjs <settings.json>`; prints {"url": ...} when listening.
 import { randomUUID } from 'node:crypto';
@@ -20,7 +21,7 @@ const settings = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 if (!/^127\.\d+\.\d+\.\d+$/.test(settings.address)) throw new Error(`the Harbor stand-in listens on loopback only, not ${settings.address}`);
 const version = settings.harborVersion;
 const v1 = /^v1\./.test(version);
-const jobs = gcJobs({ binary: settings.registryBinary, config: settings.registryConfig, queuedMs: settings.queuedMs, runDelayMs: settings.runDelayMs });
+const jobs = gcJobs({ binary: settings.registryBinary, config: settings.registryConfig, queuedMs: settings.queuedMs, runDelayMs: settings.runDelayMs, extraDeleteOnRealRun: settings.extraDeleteOnRealRun });
 const SCHEDULE_TYPES = ['Hourly', 'Daily', 'Weekly', 'Custom', 'Manual', 'None', 'Schedule'];
 let schedule;
 

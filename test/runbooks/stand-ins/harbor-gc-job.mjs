@@ -5,8 +5,10 @@
 // for deletion and "The GC could free up N MB space"; a real run also logs each blob deleted from storage, "N blobs
 // and M manifests are actually deleted" and "The GC job actual frees up N MB space". Like Harbor's check-in, the
 // job's parameters get freed_space (bytes), purged_blobs and purged_manifests. Jobs run one at a time.
+// `extraDeleteOnRealRun` (a blob digest) makes every real run also delete that blob, which its mark phase did not
+// find eligible, and log it as deleted: a GC that deletes more than its dry run listed, for runbook tests.
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { garbageCollect, storageRoot } from './registry-gc.mjs';
 
@@ -14,7 +16,7 @@ const SOURCE = '/jobservice/job/impl/gc/garbage_collection.go';
 const LINES = { parameters: 162, start: 172, markFailed: 180, success: 200, nothing: 236, eligible: 261, counts: 273, estimate: 274, untaggedStart: 548, untagged: 579, untaggedEnd: 582, manifest: 370, blob: 424, deleted: 482, freed: 483 };
 const FINAL = ['Success', 'Error', 'Stopped'];
 
-export function gcJobs({ binary, config, queuedMs = 0, runDelayMs = 0 }) {
+export function gcJobs({ binary, config, queuedMs = 0, runDelayMs = 0, extraDeleteOnRealRun }) {
   const jobs = [];
   let tail = Promise.resolve();
 
@@ -72,6 +74,10 @@ export function gcJobs({ binary, config, queuedMs = 0, runDelayMs = 0 }) {
       Object.assign(job.parameters, { freed_space: estimate, purged_blobs: blobs.length - manifests, purged_manifests: manifests });
     } else {
       const gone = blobs.filter((b) => b.deleted);
+      if (extraDeleteOnRealRun) {
+        const extra = await deleteBlob(await storageRoot(config), extraDeleteOnRealRun);
+        if (extra) gone.push(extra);
+      }
       gone.forEach((blob, i) => {
         const at = `[${job.uuid}][${i + 1}/${gone.length}]`;
         if (blob.manifest) log(job, 'INFO', 'manifest', `${at} delete manifest from storage: ${blob.digest}`);
@@ -118,6 +124,16 @@ export function gcJobs({ binary, config, queuedMs = 0, runDelayMs = 0 }) {
     get: (id) => jobs.find((j) => j.id === id),
     final: (job) => FINAL.includes(job.status),
   };
+}
+
+/** Deletes one blob from the storage behind the GC's back; its size and kind, or undefined when it is not there. */
+async function deleteBlob(root, digest) {
+  const dir = join(root, 'docker', 'registry', 'v2', 'blobs', 'sha256', digest.slice(7, 9), digest.slice(7));
+  const info = await stat(join(dir, 'data')).catch(() => undefined);
+  if (!info) return undefined;
+  const manifest = await readFile(join(dir, 'data'), 'utf8').then((t) => typeof JSON.parse(t).schemaVersion === 'number', () => false);
+  await rm(dir, { recursive: true, force: true });
+  return { digest, size: info.size, manifest, deleted: true };
 }
 
 /** Harbor 2.11's integer MB (bytes / 1024 / 1024, truncated). */
