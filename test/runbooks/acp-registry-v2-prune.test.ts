@@ -1,0 +1,114 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runCli } from '../harness/cli.js';
+import { tempDirForTest } from '../harness/tmp.js';
+import { REGISTRY_V2, startRegistryV2Cluster } from '../kube/registry-v2.js';
+import { startAcLab, type AcLab } from './ac-lab.js';
+import { listTags, pulls, type TestImage } from './registry-fixture.js';
+
+// runbooks/acp-registry-v2-prune.yaml end to end through the CLI: kubectl against a test API server serving an
+// ACP Registry v2 on a real docker-registry's storage, and the ac stand-in (documented output) on the same
+// registry. The prune's dry run becomes the reviewed list; the operator approves it by digest; exactly those
+// tags go; the kept ones still pull. An ac without --confirm is refused; so is the legacy registry.
+
+const SIZE = 40_000;
+const IMAGES: TestImage[] = [
+  ...['v1', 'v2', 'v3', 'v4', 'v5'].map((tag, i) => ({ repository: 'team-a/web', tags: [tag], created: `2023-0${i + 1}-10T08:00:00Z`, size: SIZE })),
+  ...['1.0', '1.1', '1.2'].map((tag, i) => ({ repository: 'team-b/api', tags: [tag], created: `2023-0${i + 1}-01T00:00:00Z`, size: SIZE })),
+  ...['a', 'b', 'c', 'd'].map((tag, i) => ({ repository: 'cpaas-system/core', tags: [tag], created: `2022-0${i + 1}-01T00:00:00Z`, size: SIZE })),
+];
+// keepTagRevisions 2, cpaas-system whitelisted: the 3 oldest of team-a/web and the oldest of team-b/api go.
+const PRUNED = ['team-a/web:v1', 'team-a/web:v2', 'team-a/web:v3', 'team-b/api:1.0'];
+const KEPT = ['team-a/web:v4', 'team-a/web:v5', 'team-b/api:1.1', 'team-b/api:1.2', 'cpaas-system/core:a', 'cpaas-system/core:d'];
+
+let lab: AcLab;
+beforeAll(async () => {
+  lab = await startAcLab(IMAGES, { cluster: true });
+}, 240_000);
+afterAll(() => lab?.stop());
+
+function site(dir: string, dataPath: string, kubeconfig: string): string {
+  const path = join(dir, 'site.yaml');
+  writeFileSync(
+    path,
+    `apiVersion: fieldbook/v1
+kind: Site
+metadata: { name: acp-lab }
+kube: { via: local, kubeconfig: ${kubeconfig}, namespace: ${REGISTRY_V2.namespace} }
+params:
+  keepTagRevisions: 2
+  keepYoungerThan: 1h
+  whitelist: ['^cpaas-system/']
+  registryDataPath: ${dataPath}
+`,
+  );
+  return path;
+}
+
+const env = (bin: string) => ({ PATH: `${bin}:${process.env['PATH'] ?? '/usr/bin:/bin'}` });
+const approvals = ['--approve', 'verify-workloads', '--record', 'verify-workloads.usageAfter=measured'];
+
+describe('acp-registry-v2-prune', () => {
+  test('reviews the dry run, prunes exactly those tags by the approved digest, previews and runs GC; kept tags pull', { timeout: 300_000 }, async () => {
+    const dir = tempDirForTest();
+    const cluster = lab.cluster!;
+    const sitePath = site(dir, cluster.dataPath, cluster.kubeconfigPath);
+    const first = await runCli(['run', 'acp-registry-v2-prune', '--site', sitePath, '--run-id', 'p', '--ui', 'plain', ...approvals], { cwd: dir, env: env(lab.ac.bin) });
+    expect(first.code, first.stdout + first.stderr).toBe(3);
+    // The dry run's tags, in full, with the digest the approval must name.
+    const listed = first.stdout.split('\n').filter((l) => /^ {6}\S+:\S+$/.test(l)).map((l) => l.trim());
+    expect(listed.sort()).toEqual([...PRUNED].sort());
+    const digest = /--approve prune=([0-9a-f]{12})/.exec(first.stdout)?.[1];
+    expect(digest, first.stdout).toBeDefined();
+    expect((await listTags(lab.registry, 'team-a/web')).sort()).toEqual(['v1', 'v2', 'v3', 'v4', 'v5']);
+
+    const second = await runCli(['resume', 'p', '--ui', 'plain', '--approve', `prune=${digest}`, ...approvals], { cwd: dir, env: env(lab.ac.bin) });
+    expect(second.code, second.stdout + second.stderr).toBe(3);
+    const gcDigest = /--approve registry-gc=([0-9a-f]{12})/.exec(second.stdout)?.[1];
+    expect(gcDigest, second.stdout).toBeDefined();
+    expect(await listTags(lab.registry, 'team-a/web')).toEqual(['v4', 'v5']);
+    expect(await listTags(lab.registry, 'team-b/api')).toEqual(['1.1', '1.2']);
+
+    const third = await runCli(['resume', 'p', '--ui', 'plain', '--approve', `prune=${digest}`, '--approve', `registry-gc=${gcDigest}`, ...approvals], { cwd: dir, env: env(lab.ac.bin) });
+    expect(third.code, third.stdout + third.stderr).toBe(0);
+    expect(third.stdout).toMatch(/registry-gc.*Freed up .* of disk space/);
+    for (const ref of KEPT) expect(await pulls(lab.registry, ref, dir), ref).toBe(true);
+    for (const ref of PRUNED) expect(await pulls(lab.registry, ref, dir), ref).toBe(false);
+    const shown = await runCli(['show', 'p'], { cwd: dir });
+    expect(shown.stdout).toMatch(/reviewed list: 4 items/);
+  });
+
+  test('an ac without --confirm is refused before anything changes, not run as a "real" prune that only previews', { timeout: 120_000 }, async () => {
+    const dir = tempDirForTest();
+    const old = await lab.installAnother('old-ac', { flavor: 'old' });
+    const sitePath = site(dir, lab.cluster!.dataPath, lab.cluster!.kubeconfigPath);
+    const before = await listTags(lab.registry, 'team-b/api');
+    const run = await runCli(['run', 'acp-registry-v2-prune', '--site', sitePath, '--run-id', 'old', '--ui', 'plain'], { cwd: dir, env: env(old.bin) });
+    expect(run.code).toBe(1);
+    expect(run.stdout + run.stderr).toContain('this ac has no --confirm for adm prune images: refusing');
+    expect(await listTags(lab.registry, 'team-b/api')).toEqual(before);
+  });
+
+  test('the legacy registry is refused by the version guard, with the reason', { timeout: 120_000 }, async () => {
+    const dir = tempDirForTest();
+    const legacy = await startRegistryV2Cluster({ registry: lab.registry, legacy: true });
+    try {
+      const run = await runCli(['run', 'acp-registry-v2-prune', '--site', site(dir, legacy.dataPath, legacy.kubeconfigPath), '--run-id', 'legacy', '--ui', 'plain'], { cwd: dir, env: env(lab.ac.bin) });
+      expect(run.code).toBe(1);
+      expect(run.stdout + run.stderr).toContain('this cluster runs the legacy registry (cpaas-system, app=image-registry)');
+    } finally {
+      await legacy.stop();
+    }
+  });
+
+  test('plan shows the version guard and the reviews', async () => {
+    const dir = tempDirForTest();
+    const planned = await runCli(['plan', 'acp-registry-v2-prune', '--site', site(dir, '/registry', '/dev/null')], { cwd: dir });
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stdout).toContain('version-guard');
+    expect(planned.stdout).toContain('review: every item of ${{ steps.prune-preview.outputs.candidates }}');
+    expect(planned.stdout).toContain('review: every item of ${{ steps.gc-preview.outputs.blobs }}');
+    expect(planned.stdout).toContain('checks: every item of its deleted is on the list reviewed at prune');
+  });
+});
