@@ -169,6 +169,18 @@ describe('confirmation with a reviewed list', () => {
     expect(searching.at(-4)).toContain('Search:');
     expect(searching.at(-3)).toContain('Type "lab" to run it:');
     expect(searching.at(-1)).toContain('Esc close search');
+
+    // A small terminal: the list still shows, the message and scope are one row that says they are there.
+    await tui.press(KEY.escape);
+    await tui.resize(60, 14);
+    await expect.poll(() => tui.live().length).toBeLessThanOrEqual(13);
+    const small = tui.live();
+    expect(small.some((line) => /^… \d+ more lines$/.test(line))).toBe(true);
+    expect(small.join('\n')).toContain('Reviewed list: 200 items');
+    expect(inView(tui).length).toBeGreaterThanOrEqual(1);
+    expect(small.at(-3)).toContain('Type "lab" to run it:');
+    expect(small.at(-1)).toContain('^F search');
+    expect(small.every((line) => displayWidth(line) <= 60)).toBe(true);
   });
 
   it('a resize keeps the same item in view', async () => {

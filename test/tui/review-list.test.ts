@@ -68,12 +68,15 @@ describe('reviewed list rows', () => {
 });
 
 describe('a confirmation shares its rows', () => {
-  it('gives the list its rows before the scope, the message before the scope, and what is left to the list', () => {
-    expect(shareConfirmRows(15, { message: 1, scope: 14, list: 201, listHeader: 1 })).toEqual({ message: 1, scope: 4, list: 10 });
-    expect(shareConfirmRows(15, { message: 1, scope: 3, list: 201, listHeader: 1 })).toEqual({ message: 1, scope: 3, list: 11 });
-    expect(shareConfirmRows(15, { message: 2, scope: 3, list: 4, listHeader: 1 })).toEqual({ message: 2, scope: 3, list: 4 });
-    expect(shareConfirmRows(6, { message: 3, scope: 3, list: 50, listHeader: 1 })).toEqual({ message: 0, scope: 0, list: 6 });
-    expect(shareConfirmRows(0, { message: 3, scope: 3, list: 50, listHeader: 1 })).toEqual({ message: 0, scope: 0, list: 0 });
+  it('gives the list its rows first, then the message and scope, and what is left to the list', () => {
+    expect(shareConfirmRows(15, { other: 15, list: 201, listHeader: 1 })).toEqual({ other: 5, list: 10 });
+    expect(shareConfirmRows(15, { other: 4, list: 201, listHeader: 1 })).toEqual({ other: 4, list: 11 });
+    expect(shareConfirmRows(15, { other: 5, list: 4, listHeader: 1 })).toEqual({ other: 5, list: 4 });
+    expect(shareConfirmRows(15, { other: 0, list: 201, listHeader: 1 })).toEqual({ other: 0, list: 15 });
+    // A small terminal: the list first, but the message and scope keep a row to say they are there.
+    expect(shareConfirmRows(6, { other: 6, list: 50, listHeader: 1 })).toEqual({ other: 1, list: 5 });
+    expect(shareConfirmRows(1, { other: 6, list: 50, listHeader: 1 })).toEqual({ other: 0, list: 1 });
+    expect(shareConfirmRows(0, { other: 6, list: 50, listHeader: 1 })).toEqual({ other: 0, list: 0 });
   });
 
   it('cuts a part to its rows, saying how many lines are hidden', () => {

@@ -49,13 +49,14 @@ export function ConfirmDialog({ dialog, height }: { dialog: ConfirmDialogType; h
   let optional: DialogRow[] = [...message, ...scope];
   let itemRows = 0;
   if (request.review) {
-    // The list gets its rows first (see shareConfirmRows); the message and the scope are cut to what is left.
+    // The list gets its rows first (see shareConfirmRows); the message and the scope are cut to what is left, as
+    // DialogFrame cuts them without a list.
     const header = reviewHeader(request.review);
     const need = reviewNeed(list, header, columns - 1);
-    const share = shareConfirmRows(height - 2 - required.length, { message: message.length, scope: scope.length, list: need.rows, listHeader: need.header });
+    const share = shareConfirmRows(height - 2 - required.length, { other: optional.length, list: need.rows, listHeader: need.header });
     const pane = reviewRows(list, header, share.list, columns - 1);
     itemRows = pane.itemRows;
-    optional = [...cutRows(message, share.message), ...cutRows(scope, share.scope), ...pane.rows];
+    optional = [...cutRows(optional, share.other), ...pane.rows];
   }
   useKeys(dialog, (input, key) => {
     if (request.review && list.onKey(input, key, itemRows)) return;

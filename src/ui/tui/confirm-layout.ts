@@ -2,8 +2,8 @@ import type { DialogRow } from './dialog-frame.js';
 
 /** Rows each part of a confirmation gets. */
 export interface ConfirmShare {
-  message: number;
-  scope: number;
+  /** The step's message and scope (cut at the end when they do not fit). */
+  other: number;
   /** The reviewed list: its header and item rows. */
   list: number;
 }
@@ -12,18 +12,18 @@ export interface ConfirmShare {
 export const MIN_LIST_ROWS = 5;
 
 /**
- * Share `room` rows (what the dialog has left around its title, fields and keys) between the message, the scope
- * and a reviewed list. The list comes first: two thirds of the room (at least its header and MIN_LIST_ROWS items),
- * then the message, then the scope, then the list takes whatever is left. The scope keeps a few rows, so where the
- * step acts stays on screen next to what it acts on.
+ * Share `room` rows (what the dialog has left around its title, fields and keys) between the step's message and
+ * scope, and a reviewed list. The list comes first: two thirds of the room (at least its header and MIN_LIST_ROWS
+ * items), then the message and scope, then the list takes whatever is left. The message and scope keep a row (for
+ * `… n more lines`) whenever there are two, so nothing disappears without saying so.
  */
-export function shareConfirmRows(room: number, need: { message: number; scope: number; list: number; listHeader: number }): ConfirmShare {
+export function shareConfirmRows(room: number, need: { other: number; list: number; listHeader: number }): ConfirmShare {
   const free = Math.max(0, room);
-  let list = Math.min(need.list, free, Math.max(need.listHeader + MIN_LIST_ROWS, Math.ceil((free * 2) / 3)));
-  const message = Math.min(need.message, free - list);
-  const scope = Math.min(need.scope, free - list - message);
-  list += Math.min(need.list - list, free - list - message - scope);
-  return { message, scope, list };
+  const keep = need.other > 0 && free >= 2 ? 1 : 0;
+  let list = Math.min(need.list, free - keep, Math.max(need.listHeader + MIN_LIST_ROWS, Math.ceil((free * 2) / 3)));
+  const other = Math.min(need.other, free - list);
+  list += Math.min(need.list - list, free - list - other);
+  return { other, list };
 }
 
 /** At most `count` of the rows; when some do not fit, the last one shown says how many more there are. */
