@@ -133,7 +133,8 @@ describe('confirmation with a reviewed list', () => {
   it('nothing overflows 80 columns: a long item wraps whole under its number, a record shows as key=value', async () => {
     const long = `registry.lab/acme/${'very-long-repository-name-'.repeat(8)}:1.0`;
     const record = JSON.stringify({ repository: 'acme/web', tag: 'old', digest: `sha256:${'ab'.repeat(32)}` });
-    const items = [...TAGS.slice(0, 3), long, record, ...TAGS.slice(5, 40)];
+    const wide = `镜像仓库/${'清理旧的镜像标签'.repeat(6)}:1.0`; // two columns a character
+    const items = [...TAGS.slice(0, 3), long, record, wide, ...TAGS.slice(6, 40)];
     const { model } = ask(items);
     const tui = await mount(model, { columns: 80, rows: 30 });
     const lines = tui.live();
@@ -149,6 +150,20 @@ describe('confirmation with a reviewed list', () => {
     const digest = `digest=sha256:${'ab'.repeat(32)}`;
     expect(lines.slice(five, five + 3)).toEqual(['   5. repository=acme/web tag=old', `      ${digest.slice(0, 73)}`, `      ${digest.slice(73)}`]);
     expect(shown(tui)).not.toContain('{"repository"');
+    const six = lines.findIndex((line) => line.startsWith('   6. '));
+    const wideRows = [lines[six]!.slice(6), ...lines.slice(six + 1, six + 3).map((line) => line.slice(6))];
+    expect(wideRows.join('')).toBe(wide);
+  });
+
+  it('an empty list says so, and its keys do nothing harmful', async () => {
+    const { model, answer } = ask([]);
+    const tui = await mount(model, { columns: 80, rows: 24 });
+    expect(shown(tui)).toContain(`Reviewed list: 0 items (sha256 ${reviewDigest([]).slice(0, 12)}) · no items`);
+    expect(shown(tui)).toContain('(the list is empty: nothing to act on)');
+    await tui.press(PAGE.end, KEY.down, PAGE.ctrlF, 'x', KEY.enter);
+    await expect.poll(() => shown(tui)).toContain('no item matches "x"');
+    await tui.press(KEY.escape, 'lab', KEY.enter);
+    expect(await answer).toEqual({ phrase: 'lab', via: 'prompt' });
   });
 
   it('the list keeps its rows before the scope; the phrase, the error line and the keys always show', async () => {
