@@ -122,11 +122,21 @@ describe('docker-registry-gc against a real registry', () => {
     const before = await treeBytes(registry.storage);
     const blobsBefore = await blobFiles(registry.storage);
 
-    const result = await cli([
-      '--run-id', 'live',
-      '--approve', 'review-plan', '--record', 'review-plan.ticket=CHG-4711',
-      '--approve', 'delete-manifests', '--approve', 'garbage-collect',
-    ]);
+    // Without the list's digest the deletion waits, printing every manifest it will delete: the old images of
+    // app/web, and m1 of app/multi with the platform manifest only it uses.
+    const approvals = ['--approve', 'review-plan', '--record', 'review-plan.ticket=CHG-4711', '--approve', 'garbage-collect'];
+    const waiting = await cli(['--run-id', 'live', ...approvals, '--approve', 'delete-manifests']);
+    expect(waiting.code, waiting.stdout).toBe(3);
+    const reviewed = waiting.stdout.split('\n').filter((l) => /^ {6}\S+ sha256:[0-9a-f]{64}$/.test(l)).map((l) => l.trim());
+    const m1 = pushed.digests.get('app/multi:m1')!;
+    const [m1amd64, sharedArm64] = pushed.children.get(m1)!;
+    const expected = [...new Set(DELETED.map((tag) => `app/web ${pushed.digests.get(`app/web:${tag}`)!}`)), `app/multi ${m1}`, `app/multi ${m1amd64!}`];
+    expect([...reviewed].sort()).toEqual([...expected].sort());
+    const digest = /--approve delete-manifests=([0-9a-f]{12})/.exec(waiting.stdout)?.[1];
+    expect(digest).toBeDefined();
+    expect(await listTags(registry, 'app/web')).toEqual(expect.arrayContaining(DELETED));
+
+    const result = await runCli(['resume', 'live', '--ui', 'plain', ...approvals, '--approve', `delete-manifests=${digest}`], { cwd: dir, env: { FIELDBOOK_SECRET_REGISTRY_PASSWORD: registry.password } });
     expect(result.stderr).toBe('');
     expect(result.code, result.stdout).toBe(0);
     expect(result.stdout).not.toContain(registry.password);
@@ -147,8 +157,6 @@ describe('docker-registry-gc against a real registry', () => {
     // An index goes with the platform manifest only it used; the one it shares with a kept index stays.
     expect(await listTags(registry, 'app/multi')).toEqual(['m2', 'm3', 'm4']);
     for (const tag of ['m2', 'm3', 'm4']) expect(await pulls(registry, `app/multi:${tag}`, dir), `app/multi:${tag} pulls`).toBe(true);
-    const m1 = pushed.digests.get('app/multi:m1')!;
-    const [m1amd64, sharedArm64] = pushed.children.get(m1)!;
     expect(pushed.children.get(pushed.digests.get('app/multi:m2')!)).toContain(sharedArm64);
     expect(blobsAfter).not.toContain(hex(m1));
     expect(blobsAfter).not.toContain(hex(m1amd64!));
@@ -157,7 +165,7 @@ describe('docker-registry-gc against a real registry', () => {
     expect(after).toBeLessThan(before - 4 * 200_000);
 
     // Deleting was enabled for the run (the config said false) and the original config is back.
-    expect(result.stdout).toMatch(/storage\.delete\.enabled set to true/);
+    expect(waiting.stdout).toMatch(/storage\.delete\.enabled set to true/);
     expect(readFileSync(registry.config, 'utf8')).toBe(originalConfig);
     expect(existsSync(`${registry.config}.fieldbook-live`)).toBe(true);
     expect(result.stdout).toMatch(/deleting enabled: before the run false, now false/);
