@@ -2,7 +2,7 @@ import type { UnitKey } from '../journal/events.js';
 import type { Review } from '../journal/events.js';
 import { reviewDigest, shortDigest } from '../journal/review.js';
 import { evaluateItems } from '../plan/plan.js';
-import { renderManual } from '../plan/render-step.js';
+import { displayCommand, renderCommand, renderManual } from '../plan/render-step.js';
 import { renderText, TemplateError } from '../template/index.js';
 import type { PlannedStep } from '../plan/types.js';
 import type { EngineContext } from './context.js';
@@ -12,9 +12,6 @@ import { unitScope } from './unit-runner.js';
 /** A destructive step waits for its exact phrase; the confirmation records who, when and how. */
 export async function confirm(ctx: EngineContext, step: PlannedStep): Promise<StepEnd | undefined> {
   const { phrase, message } = confirmation(ctx, step);
-  const scope = step.targets.map((t) => `${t.name}: ${t.label}`);
-  const first = step.invocations[0];
-  if (first) scope.push(first.display);
   let review: Review | undefined;
   try {
     review = reviewedList(ctx, step);
@@ -23,6 +20,9 @@ export async function confirm(ctx: EngineContext, step: PlannedStep): Promise<St
     const detail = `${step.id}: its reviewed list cannot be made: ${ctx.masker.mask(error.message)}`;
     return { kind: 'stop', reason: 'step-failed', waiting: [waitingFor({ kind: 'failure', step: step.id, detail })] };
   }
+  const scope = step.targets.map((t) => `${t.name}: ${t.label}`);
+  const first = shownCommand(ctx, step, review);
+  if (first) scope.push(first);
   if (review) ctx.emit({ type: 'review', step: step.id, ...review });
   const answer = await ctx.operator.confirm({ step: step.id, title: step.title, phrase, ...(message ? { message } : {}), scope, ...(review ? { review: { items: review.items, digest: review.digest } } : {}) });
   if (answer === undefined) {
@@ -34,6 +34,22 @@ export async function confirm(ctx: EngineContext, step: PlannedStep): Promise<St
   await ctx.record({ type: 'confirmation', step: step.id, by: ctx.actor, phrase: answer.phrase, via: answer.via, ...(review ? { review } : {}) });
   ctx.emit({ type: 'recorded', step: step.id, what: 'confirmation', text: `confirmed by ${ctx.actor.user}@${ctx.actor.host} (${answer.via})` });
   return undefined;
+}
+
+/**
+ * The command as it will run, rendered now: the plan's rendering came before any step ran and shows placeholders
+ * for earlier outputs and the reviewed list. Secrets masked; the plan's text when it cannot be rendered yet.
+ */
+function shownCommand(ctx: EngineContext, step: PlannedStep, review: Review | undefined): string | undefined {
+  const first = step.invocations[0];
+  if (!first || step.items !== undefined) return first?.display;
+  try {
+    const command = renderCommand(step.spec, ctx.site, unitScope(ctx, step, step.targets[0]!, undefined, true, review));
+    return command ? ctx.masker.mask(displayCommand(command)) : first.display;
+  } catch (error) {
+    if (error instanceof TemplateError) return first.display;
+    throw error;
+  }
 }
 
 /** The list a step with `confirm.review` acts on, as of now (items as `foreach` makes them), with its digest. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { FieldbookError, TransportError } from '../errors.js';
-import { unitLabel, type UnitKey } from '../journal/events.js';
+import { unitLabel, type Review, type UnitKey } from '../journal/events.js';
 import { logPath } from '../journal/run-dir.js';
 import { hostView, MASK } from '../plan/plan.js';
 import { displayCommand, renderCommand } from '../plan/render-step.js';
@@ -20,10 +20,11 @@ import { UnitLog } from './unit-log.js';
 export type UnitResult = { outcome: 'succeeded' } | { outcome: 'failed'; reason: string; unreviewed?: string[] } | { outcome: 'unknown'; reason: string };
 
 /** The scope a unit's templates are expanded in: real values, or masked ones for display. */
-export function unitScope(ctx: EngineContext, step: PlannedStep, target: PlannedTarget, item: string | undefined, masked: boolean) {
+export function unitScope(ctx: EngineContext, step: PlannedStep, target: PlannedTarget, item: string | undefined, masked: boolean, reviewing?: Review) {
   const params = masked ? Object.fromEntries(Object.entries(ctx.params).map(([name, value]) => [name, ctx.plan.params[name]?.secret ? MASK : value])) : ctx.params;
   const host = target.transport.kind === 'host' && step.kind === 'run' ? hostView(ctx.site, target.name) : undefined;
-  const review = step.spec.confirm?.review === undefined ? undefined : ctx.state.steps.get(step.id)?.review;
+  // The list as confirmed (journaled), or the one being confirmed now (to show the command it will run).
+  const review = step.spec.confirm?.review === undefined ? undefined : (reviewing ?? ctx.state.steps.get(step.id)?.review);
   return buildScope({
     params,
     site: ctx.site,

@@ -52,6 +52,13 @@ describe('reviewed lists', () => {
     expect(run.state.records.map((r) => r.text)).toEqual([`typed "lab" (flag); reviewed 3 items (sha256 ${digest.slice(0, 12)})`]);
   });
 
+  it('the confirmation shows the command as it will run, with the list being reviewed (not the plan\'s placeholders)', async () => {
+    const scopes: string[][] = [];
+    const operator: Operator = { ...nobody, confirm: async (request) => (scopes.push(request.scope), undefined) };
+    await fakeRun({ runbook: RUNBOOK(), operator, reply: preview(CANDIDATES) });
+    expect(scopes).toEqual([['local: this machine', "delete 'acme/app:1.0'$'\\n''acme/app:1.1'$'\\n''acme/web:old'"]]);
+  });
+
   it('a list that changed since it was reviewed needs a new review: the old digest approves nothing', async () => {
     const old = reviewDigest(CANDIDATES).slice(0, 12);
     const grown = [...CANDIDATES, 'acme/db:prod'];
