@@ -67,7 +67,9 @@ export async function runUnit(ctx: EngineContext, step: PlannedStep, target: Pla
     attempt++;
     const result = await runAttempt(ctx, step, target, unit, attempt);
     const retriesLeft = step.retries.count - (attempt - 1);
-    const retryable = result.outcome === 'failed' || (result.outcome === 'unknown' && step.idempotent);
+    // Never again after it acted on items nobody reviewed: the run stops for a person (handleFailure).
+    const unreviewed = result.outcome === 'failed' && result.unreviewed !== undefined;
+    const retryable = !unreviewed && (result.outcome === 'failed' || (result.outcome === 'unknown' && step.idempotent));
     if (!retryable || retriesLeft <= 0 || ctx.signal.aborted) return result;
     ctx.emit({ type: 'retrying', unit, attempt: attempt + 1, delayMs: step.retries.delayMs, reason: result.reason });
     await ctx.sleep(step.retries.delayMs, ctx.signal);
@@ -221,7 +223,8 @@ function forPod(command: Command, pod: string | undefined): Command {
  */
 function withinReview(ctx: EngineContext, step: PlannedStep, judged: UnitResult, stdout: string, stderr: string): UnitResult {
   const rule = step.spec.expect.withinReview;
-  if (rule === undefined || judged.outcome === 'unknown') return judged;
+  // Also when interrupted (cancelled, a dropped connection): what it printed before is known to have happened.
+  if (rule === undefined) return judged;
   const reviewed = ctx.state.steps.get(rule.step ?? step.id)?.review;
   const spec = step.spec.capture[rule.output]!;
   const captured = captureOutputs({ [rule.output]: spec }, { stdout, stderr });

@@ -185,8 +185,12 @@ export const StepSpec = z
       ctx.addIssue({ code: 'custom', path: ['confirm', 'review'], message: 'a reviewed list is confirmed before a destructive step; add `destructive: true`' });
     }
     const within = step.expect.withinReview;
-    if (within !== undefined && !(within.output in step.capture)) {
+    const acted = within === undefined ? undefined : step.capture[within.output];
+    if (within !== undefined && acted === undefined) {
       ctx.addIssue({ code: 'custom', path: ['expect', 'withinReview', 'output'], message: `"${within.output}" is not a capture of this step` });
+    } else if (acted !== undefined && !(acted.all || acted.lines || acted.json)) {
+      // A first match would let every later line through unchecked.
+      ctx.addIssue({ code: 'custom', path: ['expect', 'withinReview', 'output'], message: `"${within!.output}" must capture every item acted on: use \`regex\` with \`all: true\`, \`lines\` or \`json\`` });
     }
     if (within !== undefined && within.step === undefined && step.confirm?.review === undefined) {
       ctx.addIssue({ code: 'custom', path: ['expect', 'withinReview'], message: 'this step has no `confirm.review`; name the reviewed step with `step`' });

@@ -96,6 +96,8 @@ function checkReference(runbook: Runbook, ids: ReadonlyMap<string, number>, step
     case 'review':
       if (step.confirm?.review === undefined) return '"review" is only defined in a step with `confirm.review`';
       if (field.path.includes('review') && field.path.includes('confirm')) return '"review" cannot be used in `confirm.review` itself';
+      // The list exists once the step is confirmed: after its condition and its items are decided.
+      if (field.use === 'list' || field.use === 'condition') return '"review" is known only once the step is confirmed: not in `foreach` or `when`';
       return undefined;
     case 'steps':
       return checkStepRef(runbook, ids, index, ref.segments.slice(1), site);

@@ -28,6 +28,16 @@ steps:
 `;
 
 describe('reviewed lists from the command line', () => {
+  it('validate refuses the list where it is not known yet (foreach, when)', async () => {
+    const dir = tempDirForTest();
+    writeFixture(dir, 'site.yaml', SITE_LOCAL);
+    writeFixture(dir, 'bad.yaml', RUNBOOK.replace('    destructive: true\n', '    destructive: true\n    foreach: ${{ review }}\n'));
+    const result = await runCli(['validate', 'bad.yaml', '--site', 'site.yaml'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/bad\.yaml:\d+:\d+: steps\[1\]\.foreach: "review" is known only once the step is confirmed: not in `foreach` or `when`/);
+  });
+
+
   it('prints every item and the digest, approves only that digest, acts on exactly that list; show and reports show it', async () => {
     const dir = tempDirForTest();
     writeFixture(dir, 'site.yaml', SITE_LOCAL);

@@ -20,7 +20,7 @@ steps:
     confirm:
       review: \${{ steps.preview.outputs.candidates }}
     run: ${prune}
-    capture: { deleted: { regex: '^deleted: (.*)$', from: stderr } }
+    capture: { deleted: { regex: '^deleted: (.*)$', from: stderr, all: true } }
     expect: { withinReview: { output: deleted } }
 ${extra}`;
 
@@ -85,10 +85,29 @@ describe('reviewed lists', () => {
     expect(resumed.result).toMatchObject({ status: 'paused', waiting: [{ kind: 'failure', step: 'prune', detail: expect.stringContaining('UNREVIEWED: prune') }] });
   });
 
+  it('a step with retries that acted on an unreviewed item is not tried again', async () => {
+    const digest = reviewDigest(CANDIDATES).slice(0, 12);
+    const runbook = RUNBOOK('delete-fresh-query').replace('    destructive: true\n', '    destructive: true\n    retries: { count: 3, delay: 0s }\n');
+    const run = await fakeRun({ runbook, operator: approve(`prune=${digest}`), reply: preview(CANDIDATES, 'acme/db:prod') });
+    expect(run.requests.map(scriptOf)).toEqual(['preview', 'delete-fresh-query']);
+    expect(run.result).toMatchObject({ status: 'paused', reason: 'step-failed' });
+  });
+
+  it('an interrupted step that had already acted on an unreviewed item is failed with it, not left unknown', async () => {
+    const digest = reviewDigest(CANDIDATES).slice(0, 12);
+    const reply = (request: ExecRequest) =>
+      scriptOf(request) === 'preview' ? { stdout: `${CANDIDATES.join('\n')}\n` } : { stderr: 'deleted: acme/db:prod\n', outcome: { kind: 'cancelled' as const } };
+    const run = await fakeRun({ runbook: RUNBOOK('delete-fresh-query'), operator: approve(`prune=${digest}`), reply });
+    const finished = run.journal.find((e) => e.type === 'unit-finished' && e.unit.step === 'prune');
+    expect(finished).toMatchObject({ outcome: 'failed', unreviewed: ['acme/db:prod'] });
+  });
+
   it('what was deleted within the list passes; validate refuses review and withinReview where they mean nothing', async () => {
     const digest = reviewDigest(CANDIDATES).slice(0, 12);
     const run = await fakeRun({ runbook: RUNBOOK('delete-fresh-query'), operator: approve(`prune=${digest}`), reply: preview(CANDIDATES, 'acme/web:old') });
     expect(run.result).toEqual({ status: 'succeeded' });
     await expect(fakeRun({ runbook: RUNBOOK().replace('    destructive: true\n', ''), reply: () => ({}) })).rejects.toThrow(/a reviewed list is confirmed before a destructive step/);
+    // A first-match capture would let every later line through unchecked.
+    await expect(fakeRun({ runbook: RUNBOOK().replace('from: stderr, all: true', 'from: stderr'), reply: () => ({}) })).rejects.toThrow(/must capture every item acted on/);
   });
 });

@@ -36,6 +36,20 @@ async function pending<T>(promise: Promise<T>): Promise<boolean> {
 }
 
 describe('confirmation with a reviewed list', () => {
+  it('on a terminal too small to show any item, the phrase does not confirm', async () => {
+    const { model, answer } = ask(TAGS.slice(0, 3));
+    const tui = await mount(model, { columns: 80, rows: 9 });
+    expect(inView(tui)).toEqual([]);
+    await tui.press('lab', KEY.enter);
+    expect(await pending(answer)).toBe(true);
+    expect(shown(tui)).toContain('✘ Too small to show the list: make the terminal taller, review it, then confirm.');
+    await tui.resize(80, 24);
+    expect(inView(tui)).toEqual([1, 2, 3]);
+    await tui.press(KEY.enter);
+    expect(await answer).toEqual({ phrase: 'lab', via: 'prompt' });
+  });
+
+
   it('shows the count, the digest, numbered items and where the view is; ↑↓ PgUp PgDn Home End move the window', async () => {
     const { model } = ask(TAGS);
     const tui = await mount(model, { columns: 80, rows: 24 });

@@ -22,6 +22,8 @@ export function ConfirmDialog({ dialog, height }: { dialog: ConfirmDialogType; h
   const { columns } = useTerminalSize();
   const [typed, setTyped, getTyped] = useLatest('');
   const [wrong, setWrong] = useLatest<string[]>([]);
+  // Enter was pressed while no item of the reviewed list could be shown: nothing is confirmed unseen.
+  const [hidden, setHidden] = useLatest(false);
   const list = useReviewList(request.review?.items ?? NO_ITEMS, columns - 1);
   const searching = list.search !== undefined;
   // The engine sends the targets (`cp1: root@10.0.0.1:22`, `kubectl via cp1`) and, last, the resolved command.
@@ -42,9 +44,11 @@ export function ConfirmDialog({ dialog, height }: { dialog: ConfirmDialogType; h
   const required: DialogRow[] = [
     ...(list.search ? [searchRow(list, request.review?.items.length ?? 0)] : []),
     fieldRow(`Type "${request.phrase}" to run it:`, typed, !searching),
-    last !== undefined
-      ? { text: `✘ "${last}" is not the phrase; nothing was run${wrong.length > 1 ? ` (${wrong.length} wrong tries)` : ''}.`, color: 'red' }
-      : { text: 'Nothing runs until the phrase is typed exactly.', dim: true },
+    hidden
+      ? { text: '✘ Too small to show the list: make the terminal taller, review it, then confirm.', color: 'red' }
+      : last !== undefined
+        ? { text: `✘ "${last}" is not the phrase; nothing was run${wrong.length > 1 ? ` (${wrong.length} wrong tries)` : ''}.`, color: 'red' }
+        : { text: 'Nothing runs until the phrase is typed exactly.', dim: true },
   ];
   let optional: DialogRow[] = [...message, ...scope];
   let itemRows = 0;
@@ -63,6 +67,12 @@ export function ConfirmDialog({ dialog, height }: { dialog: ConfirmDialogType; h
     if (key.escape) return dialog.answer('refused');
     if (key.return) {
       const phrase = getTyped();
+      // A reviewed list that cannot be seen cannot be approved: the terminal must show at least one item.
+      if (request.review && request.review.items.length > 0 && itemRows === 0) {
+        setHidden(true);
+        return;
+      }
+      setHidden(false);
       if (phrase === request.phrase) return dialog.answer({ phrase, via: 'prompt' });
       setWrong((w) => [...w, phrase]);
       setTyped('');
