@@ -28,6 +28,8 @@ export interface Waiting {
   flag: string;
   /** A confirmation of a reviewed list: the list's digest, which its approval must name. */
   digest?: string;
+  /** A failure that acted on items nobody reviewed: only a person's decision goes on. */
+  unreviewed?: boolean;
 }
 
 /**

@@ -25,7 +25,7 @@ export async function settleUnfinished(
       if (preset && preset !== 'rerun') await decide(ctx, key, preset, `--decide ${key.step}=${preset}`, 'flag');
       // It acted on items nobody reviewed: never again by default; a person decides, naming the step.
       else if (unit.unreviewed?.length && preset !== 'rerun') {
-        waiting.push(waitingFor({ kind: 'failure', step: step.id, unit: key, detail: `UNREVIEWED: ${unitLabel(key)}: ${unit.reason ?? 'acted on items that were not reviewed'}` }));
+        waiting.push(waitingFor({ kind: 'failure', step: step.id, unit: key, detail: `UNREVIEWED: ${unitLabel(key)}: ${unit.reason ?? 'acted on items that were not reviewed'}`, unreviewed: true }));
       }
       continue;
     }
@@ -60,7 +60,7 @@ export async function handleFailure(ctx: EngineContext, step: PlannedStep, faile
   const summary = failed.map((u) => `${unitLabel(u.key)}: ${u.reason ?? 'failed'}`);
   // It acted on what nobody reviewed: no retry, no skip, no going on; the run stops for a person to look.
   if (failed.some((u) => u.unreviewed?.length)) {
-    return { kind: 'stop', reason: 'step-failed', waiting: [waitingFor({ kind: 'failure', step: step.id, detail: `UNREVIEWED: ${summary.join('; ')}` })] };
+    return { kind: 'stop', reason: 'step-failed', waiting: [waitingFor({ kind: 'failure', step: step.id, detail: `UNREVIEWED: ${summary.join('; ')}`, unreviewed: true })] };
   }
   switch (step.spec.onFailure) {
     case 'continue':

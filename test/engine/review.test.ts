@@ -82,7 +82,10 @@ describe('reviewed lists', () => {
     // Resume with the same approval: the step that deleted unreviewed items waits for a person's decision.
     const resumed = await fakeRun({ runbook, operator, previous: run.journal, reply: preview(CANDIDATES, 'acme/db:prod') });
     expect(resumed.requests).toEqual([]);
-    expect(resumed.result).toMatchObject({ status: 'paused', waiting: [{ kind: 'failure', step: 'prune', detail: expect.stringContaining('UNREVIEWED: prune') }] });
+    expect(resumed.result).toMatchObject({
+      status: 'paused',
+      waiting: [{ kind: 'failure', step: 'prune', detail: expect.stringContaining('UNREVIEWED: prune'), flag: '--decide prune=done|skip|rerun, after checking what it acted on (resume alone stops here again)' }],
+    });
   });
 
   it('a step with retries that acted on an unreviewed item is not tried again', async () => {
