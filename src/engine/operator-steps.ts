@@ -1,5 +1,4 @@
-import type { UnitKey } from '../journal/events.js';
-import type { Review } from '../journal/events.js';
+import type { Review, UnitKey } from '../journal/events.js';
 import { reviewDigest, shortDigest } from '../journal/review.js';
 import { evaluateItems } from '../plan/plan.js';
 import { displayCommand, renderCommand, renderManual } from '../plan/render-step.js';
