@@ -50,7 +50,7 @@ export type EngineEvent =
   | { type: 'retrying'; unit: UnitRef; attempt: number; delayMs: number; reason: string }
   | { type: 'recorded'; step: string; what: 'confirmation' | 'decision'; text: string; unit?: UnitRef; decision?: Decision }
   /** The list a destructive step will act on, in full, shown before its confirmation is asked. */
-  | { type: 'review'; step: string; count: number; digest: string; items: string[] }
+  | { type: 'review'; step: string; count: number; digest: string; items: string[]; command?: string }
   | { type: 'run-paused'; reason: PauseReason; waiting: Waiting[]; resumeCommand: string }
   | { type: 'run-finished'; status: 'succeeded' | 'failed'; durationMs: number };
 

@@ -22,7 +22,7 @@ export async function confirm(ctx: EngineContext, step: PlannedStep): Promise<St
   const scope = step.targets.map((t) => `${t.name}: ${t.label}`);
   const first = shownCommand(ctx, step, review);
   if (first) scope.push(first);
-  if (review) ctx.emit({ type: 'review', step: step.id, ...review });
+  if (review) ctx.emit({ type: 'review', step: step.id, ...review, ...(first ? { command: first } : {}) });
   const answer = await ctx.operator.confirm({ step: step.id, title: step.title, phrase, ...(message ? { message } : {}), scope, ...(review ? { review: { items: review.items, digest: review.digest } } : {}) });
   if (answer === undefined) {
     const reviewed = review ? ` after reviewing the ${review.count} item${review.count === 1 ? '' : 's'} above (sha256 ${shortDigest(review.digest)})` : '';

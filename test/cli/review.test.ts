@@ -52,6 +52,8 @@ describe('reviewed lists from the command line', () => {
     const digest = /review 40 items \(sha256 ([0-9a-f]{12})\)/.exec(first.stdout)?.[1];
     expect(digest).toBeDefined();
     expect(first.stdout).toContain(`resume with: fieldbook resume r --approve prune=${digest}`);
+    // With the list, what the step will run with it.
+    expect(first.stdout).toMatch(/ {4}it will run:\n {6}│ printf '%s\\n' 'team-0\/app:v0'/);
 
     const wrong = await runCli(['resume', 'r', '--ui', 'plain', '--approve', 'prune=000000000000'], { cwd: dir });
     expect(wrong.code).toBe(3);

@@ -34,7 +34,7 @@ describe('reviewed lists', () => {
   it('shows the list in full, waits for an approval naming its digest, and a bare --approve is not enough', async () => {
     const digest = reviewDigest(CANDIDATES);
     const waiting = await fakeRun({ runbook: RUNBOOK(), operator: approve('prune'), reply: preview(CANDIDATES) });
-    expect(reviews(waiting.events)).toEqual([{ type: 'review', step: 'prune', count: 3, digest, items: CANDIDATES }]);
+    expect(reviews(waiting.events)).toEqual([{ type: 'review', step: 'prune', count: 3, digest, items: CANDIDATES, command: "delete 'acme/app:1.0'$'\\n''acme/app:1.1'$'\\n''acme/web:old'" }]);
     expect(waiting.requests.map(scriptOf)).toEqual(['preview']);
     expect(waiting.result).toMatchObject({
       status: 'paused',

@@ -82,6 +82,7 @@ export function createPlainRenderer(write: (text: string) => void): { render(eve
       case 'review':
         // Every item, one a line, so the operator reads all of what the approval will cover.
         write(`  ● ${event.step}: review ${event.count} item${event.count === 1 ? '' : 's'} (sha256 ${shortDigest(event.digest)}):\n${event.items.map((item) => `      ${itemLabel(item)}\n`).join('')}`);
+        if (event.command) write(`    it will run:\n${event.command.split('\n').map((line) => `      │ ${line}\n`).join('')}`);
         return;
       case 'step-finished':
         write(`${textGlyph(event.status)} ${event.step} ${event.status} in ${(event.durationMs / 1000).toFixed(1)}s\n`);
