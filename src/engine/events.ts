@@ -30,6 +30,8 @@ export interface Waiting {
   digest?: string;
   /** A failure that acted on items nobody reviewed: only a person's decision goes on. */
   unreviewed?: boolean;
+  /** A step that must start afresh (its reviewed list changed half-way): only `--from <step>` goes on. */
+  restart?: boolean;
 }
 
 /**

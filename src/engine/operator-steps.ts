@@ -19,6 +19,8 @@ export async function confirm(ctx: EngineContext, step: PlannedStep): Promise<St
     const detail = `${step.id}: its reviewed list cannot be made: ${ctx.masker.mask(error.message)}`;
     return { kind: 'stop', reason: 'step-failed', waiting: [waitingFor({ kind: 'failure', step: step.id, detail })] };
   }
+  const changed = review && listChangedMidStep(ctx, step, review);
+  if (changed) return { kind: 'stop', reason: 'step-failed', waiting: [waitingFor({ kind: 'failure', step: step.id, detail: changed, restart: true })] };
   const scope = step.targets.map((t) => `${t.name}: ${t.label}`);
   const first = shownCommand(ctx, step, review);
   if (first) scope.push(first);
@@ -49,6 +51,19 @@ function shownCommand(ctx: EngineContext, step: PlannedStep, review: Review | un
     if (error instanceof TemplateError) return first.display;
     throw error;
   }
+}
+
+/**
+ * A step acts on one reviewed list. Once it has started on one (its `foreach` items fixed, some hosts done), a list
+ * that changed since (the preview ran again) cannot be approved for the rest: the units already run acted on the
+ * old one, and a `foreach` would go on with the old items under the new approval. Starting the step afresh can.
+ */
+function listChangedMidStep(ctx: EngineContext, step: PlannedStep, review: Review): string | undefined {
+  const known = ctx.state.steps.get(step.id);
+  if (known?.status !== 'running' || !known.review || known.review.digest === review.digest) return undefined;
+  const was = `${known.review.count} item${known.review.count === 1 ? '' : 's'} (sha256 ${shortDigest(known.review.digest)})`;
+  const now = `${review.count} item${review.count === 1 ? '' : 's'} (sha256 ${shortDigest(review.digest)})`;
+  return `${step.id} started on a reviewed list of ${was} and its list is now ${now}: it cannot go on with another list, only start afresh on the new one (reviewed again)`;
 }
 
 /** The list a step with `confirm.review` acts on, as of now (items as `foreach` makes them), with its digest. */

@@ -133,6 +133,7 @@ export function settleFlag(waiting: Omit<Waiting, 'flag' | 'detail'>): string {
     case 'decision':
       return `--decide ${waiting.step}${waiting.unit && waiting.unit.target !== 'local' ? `@${waiting.unit.target}` : ''}=rerun|done|skip`;
     case 'failure':
+      if (waiting.restart) return `--from ${waiting.step}`;
       return waiting.unreviewed
         ? `--decide ${waiting.step}=done|skip|rerun, after checking what it acted on (resume alone stops here again)`
         : `--decide ${waiting.step}=skip|done (or fix the cause and resume to retry)`;

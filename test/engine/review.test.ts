@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../src/engine/events.js';
+import type { JournalEvent } from '../../src/journal/events.js';
 import { nobody, withPresets, type Operator } from '../../src/engine/operator.js';
 import { reviewDigest } from '../../src/journal/review.js';
 import type { ExecRequest } from '../../src/transports/types.js';
@@ -103,6 +104,27 @@ describe('reviewed lists', () => {
     const run = await fakeRun({ runbook: RUNBOOK('delete-fresh-query'), operator: approve(`prune=${digest}`), reply });
     const finished = run.journal.find((e) => e.type === 'unit-finished' && e.unit.step === 'prune');
     expect(finished).toMatchObject({ outcome: 'failed', unreviewed: ['acme/db:prod'] });
+  });
+
+  it('a step half-way through one reviewed list cannot go on under the approval of another: it starts afresh with --from', async () => {
+    const runbook = RUNBOOK("delete ${{ item }}").replace('    confirm:\n', '    foreach: ${{ steps.preview.outputs.candidates }}\n    confirm:\n');
+    const first = reviewDigest(CANDIDATES).slice(0, 12);
+    const stopAtWeb = (request: ExecRequest) =>
+      scriptOf(request) === 'preview' ? { stdout: `${CANDIDATES.join('\n')}\n` } : scriptOf(request).includes('web') ? { outcome: { kind: 'cancelled' as const } } : {};
+    const run = await fakeRun({ runbook, operator: approve(`prune=${first}`), reply: stopAtWeb });
+    expect(run.requests.map(scriptOf)).toEqual(['preview', "delete 'acme/app:1.0'", "delete 'acme/app:1.1'", "delete 'acme/web:old'"]);
+
+    // The preview ran again (`resume --only preview`) and found another list; its approval must not reach the old items.
+    const grown = [...CANDIDATES, 'acme/db:prod'];
+    const rerun: JournalEvent[] = [...run.journal, { type: 'rerun-requested', at: '', by: { user: 'tester', host: 'test' }, only: 'preview', steps: ['preview'] }];
+    const previewed = await fakeRun({ runbook: runbook.replace(/  - id: prune[\s\S]*/, ''), previous: rerun, reply: preview(grown) });
+    const resumed = await fakeRun({ runbook, operator: approve(`prune=${reviewDigest(grown).slice(0, 12)}`), previous: previewed.journal, reply: preview(grown) });
+    expect(resumed.requests).toEqual([]);
+    expect(resumed.result).toMatchObject({
+      status: 'paused',
+      reason: 'step-failed',
+      waiting: [{ kind: 'failure', step: 'prune', flag: '--from prune', detail: `prune started on a reviewed list of 3 items (sha256 ${first}) and its list is now 4 items (sha256 ${reviewDigest(grown).slice(0, 12)}): it cannot go on with another list, only start afresh on the new one (reviewed again)` }],
+    });
   });
 
   it('what was deleted within the list passes; validate refuses review and withinReview where they mean nothing', async () => {
