@@ -5,6 +5,7 @@ import { displayCommand, renderCommand, renderManual } from '../plan/render-step
 import { renderText, TemplateError } from '../template/index.js';
 import type { PlannedStep } from '../plan/types.js';
 import type { EngineContext } from './context.js';
+import type { Waiting } from './events.js';
 import { finishStep, isDone, waitingFor, type StepEnd } from './step-state.js';
 import { unitScope } from './unit-runner.js';
 
@@ -19,8 +20,8 @@ export async function confirm(ctx: EngineContext, step: PlannedStep): Promise<St
     const detail = `${step.id}: its reviewed list cannot be made: ${ctx.masker.mask(error.message)}`;
     return { kind: 'stop', reason: 'step-failed', waiting: [waitingFor({ kind: 'failure', step: step.id, detail })] };
   }
-  const changed = review && listChangedMidStep(ctx, step, review);
-  if (changed) return { kind: 'stop', reason: 'step-failed', waiting: [waitingFor({ kind: 'failure', step: step.id, detail: changed, restart: true })] };
+  const refused = review && refusedList(ctx, step, review);
+  if (refused) return { kind: 'stop', reason: 'step-failed', waiting: [refused] };
   const scope = step.targets.map((t) => `${t.name}: ${t.label}`);
   const first = shownCommand(ctx, step, review);
   if (first) scope.push(first);
@@ -54,23 +55,30 @@ function shownCommand(ctx: EngineContext, step: PlannedStep, review: Review | un
 }
 
 /**
- * A step acts on one reviewed list. Once it has started on one (its `foreach` items fixed, some hosts done), a list
- * that changed since (the preview ran again) cannot be approved for the rest: the units already run acted on the
- * old one, and a `foreach` would go on with the old items under the new approval. Starting the step afresh can.
+ * A list that cannot be approved. A secret in it: the list is shown, journaled and handed back to the step as
+ * shown, and a secret can be none of these. A list that changed half-way through the step: the units already run
+ * acted on the old one, and a `foreach` would go on with the old items under the new approval; only starting the
+ * step afresh can use it.
  */
-function listChangedMidStep(ctx: EngineContext, step: PlannedStep, review: Review): string | undefined {
+function refusedList(ctx: EngineContext, step: PlannedStep, review: Review): Waiting | undefined {
+  const secret = review.items.findIndex((item) => ctx.masker.mask(item) !== item);
+  if (secret >= 0) {
+    const detail = `${step.id}: item ${secret + 1} of its reviewed list holds a secret, which is never shown or stored, so it cannot be reviewed: ${ctx.masker.mask(review.items[secret]!)}`;
+    return waitingFor({ kind: 'failure', step: step.id, detail });
+  }
   const known = ctx.state.steps.get(step.id);
   if (known?.status !== 'running' || !known.review || known.review.digest === review.digest) return undefined;
-  const was = `${known.review.count} item${known.review.count === 1 ? '' : 's'} (sha256 ${shortDigest(known.review.digest)})`;
-  const now = `${review.count} item${review.count === 1 ? '' : 's'} (sha256 ${shortDigest(review.digest)})`;
-  return `${step.id} started on a reviewed list of ${was} and its list is now ${now}: it cannot go on with another list, only start afresh on the new one (reviewed again)`;
+  const detail = `${step.id} started on a reviewed list of ${counted(known.review)} and its list is now ${counted(review)}: it cannot go on with another list, only start afresh on the new one (reviewed again)`;
+  return waitingFor({ kind: 'failure', step: step.id, detail, restart: true });
 }
+
+const counted = (review: Review) => `${review.count} item${review.count === 1 ? '' : 's'} (sha256 ${shortDigest(review.digest)})`;
 
 /** The list a step with `confirm.review` acts on, as of now (items as `foreach` makes them), with its digest. */
 function reviewedList(ctx: EngineContext, step: PlannedStep): Review | undefined {
   const expression = step.spec.confirm?.review;
   if (expression === undefined) return undefined;
-  const items = evaluateItems(expression, unitScope(ctx, step, step.targets[0]!, undefined, true)).map((item) => ctx.masker.mask(item));
+  const items = evaluateItems(expression, unitScope(ctx, step, step.targets[0]!, undefined, false));
   return { count: items.length, digest: reviewDigest(items), items };
 }
 

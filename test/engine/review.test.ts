@@ -127,6 +127,18 @@ describe('reviewed lists', () => {
     });
   });
 
+  it('a list holding a secret cannot be reviewed: it is never shown or stored, so the step would get it masked', async () => {
+    const params = { token: { value: 'acme/app:1.0\nacme/s3cr3t-t0ken', source: 'env' as const, secret: true } };
+    const runbook = RUNBOOK()
+      .replace('steps:\n', 'params: { token: { secret: true } }\nsteps:\n')
+      .replace('review: ${{ steps.preview.outputs.candidates }}', 'review: ${{ params.token }}');
+    const run = await fakeRun({ runbook, params, operator: approve('prune'), reply: preview(['acme/app:1.0']) });
+    expect(run.requests.map(scriptOf)).toEqual(['preview']);
+    expect(run.events.filter((e) => e.type === 'review')).toEqual([]);
+    expect(run.result).toMatchObject({ status: 'paused', reason: 'step-failed', waiting: [{ kind: 'failure', detail: 'prune: item 1 of its reviewed list holds a secret, which is never shown or stored, so it cannot be reviewed: ****' }] });
+    expect(JSON.stringify(run.journal)).not.toContain('s3cr3t-t0ken');
+  });
+
   it('what was deleted within the list passes; validate refuses review and withinReview where they mean nothing', async () => {
     const digest = reviewDigest(CANDIDATES).slice(0, 12);
     const run = await fakeRun({ runbook: RUNBOOK('delete-fresh-query'), operator: approve(`prune=${digest}`), reply: preview(CANDIDATES, 'acme/web:old') });
