@@ -21,6 +21,8 @@ export async function runStep(ctx: EngineContext, step: PlannedStep): Promise<St
     showWouldRun(ctx, step, gate.why);
     return skipStep(ctx, step, gate.reason);
   }
+  // A role the site leaves empty (`min: 0`): nothing to run on, said as the reason.
+  if (step.targets.length === 0) return skipStep(ctx, step, `no hosts: the site gives role "${step.spec.on}" none`);
   const scope = unitScope(ctx, step, step.targets[0]!, undefined, false);
   const known = ctx.state.steps.get(step.id);
   let fanOut: { items?: string[] } | { refused: string };

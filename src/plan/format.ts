@@ -35,7 +35,7 @@ function formatStep(step: PlannedStep): string[] {
 function stepFacts(step: PlannedStep): string[] {
   const facts: string[] = [step.kind];
   const hosts = step.targets.map((t) => t.name);
-  if (step.kind === 'run') facts.push(step.spec.on && step.spec.on !== 'local' ? `on ${step.spec.on}: ${hosts.join(', ') || '(no hosts)'} (${step.strategy}${step.strategy === 'parallel' && hosts.length > 1 ? `, max ${step.maxParallel}` : ''})` : 'on this machine');
+  if (step.kind === 'run') facts.push(step.spec.on && step.spec.on !== 'local' ? `on ${step.spec.on}: ${hosts.join(', ') || '(no hosts: skipped)'} (${step.strategy}${step.strategy === 'parallel' && hosts.length > 1 ? `, max ${step.maxParallel}` : ''})` : 'on this machine');
   else if (step.kind === 'kubectl') facts.push(step.targets[0]?.label ?? 'kubectl');
   else facts.push('by the operator');
   if (step.readonly) facts.push('readonly');

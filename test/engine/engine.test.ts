@@ -42,6 +42,14 @@ describe('engine', () => {
     expect(run.requests.map(scriptOf).sort()).toEqual(["echo 'h1'", "echo 'h2'", "echo 'h3'", "echo 'h4'"]);
   });
 
+  it('skips a step on a role the site leaves empty (min: 0), saying so, and goes on', async () => {
+    const steps = '  - id: extras\n    on: extra\n    destructive: true\n    run: wipe\n  - id: after\n    run: "true"\n';
+    const run = await fakeRun({ site: SITE, runbook: runbook(steps).replace('roles:\n', 'roles:\n  extra: { min: 0 }\n'), reply: () => ({}) });
+    expect(run.result).toEqual({ status: 'succeeded' });
+    expect(run.requests.map(scriptOf)).toEqual(['true']);
+    expect(run.journal.find((e) => e.type === 'step-skipped')).toMatchObject({ step: 'extras', reason: 'no hosts: the site gives role "extra" none' });
+  });
+
   it('runs serial steps one host at a time, in role order', async () => {
     const run = await fakeRun({ site: SITE, runbook: runbook('  - id: one-by-one\n    on: all\n    strategy: serial\n    run: "true"\n'), reply: () => ({ delayMs: 5 }) });
     expect(run.peak).toBe(1);
