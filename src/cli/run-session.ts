@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TransportSet } from '../engine/context.js';
@@ -6,7 +6,7 @@ import { runEngine, type RunResult } from '../engine/engine.js';
 import type { EngineEvent } from '../engine/events.js';
 import { nobody, withPresets, type Operator, type Presets } from '../engine/operator.js';
 import { FieldbookError, UsageError } from '../errors.js';
-import type { Actor, JournalEvent, NewJournalEvent } from '../journal/events.js';
+import { unitLabel, type Actor, type JournalEvent, type NewJournalEvent } from '../journal/events.js';
 import { openJournal, type JournalWriter } from '../journal/journal-file.js';
 import { acquireLock, currentHolder, type LockHandle } from '../journal/lock.js';
 import { defaultRunsDir, type RunPaths } from '../journal/run-dir.js';
@@ -55,20 +55,24 @@ export interface DriveSetup {
 
 /** Take the site lock and the run lock (stale ones from dead processes on this host are taken over). */
 export async function takeLocks(paths: RunPaths, runsDir: string, siteName: string, command: string, withSiteLock: boolean): Promise<LockHandle[]> {
-  const holder = currentHolder(command);
-  const locks: LockHandle[] = [];
+  const site = withSiteLock ? [await takeSiteLock(runsDir, siteName, command)] : [];
+  return [...site, await takeRunLock(paths, runsDir, command, site)];
+}
+
+/** The lock that lets one process at a time drive a run on a site (from this runs directory). */
+export async function takeSiteLock(runsDir: string, siteName: string, command: string): Promise<LockHandle> {
+  await mkdir(join(runsDir, '.locks'), { recursive: true });
+  return acquireLock(join(runsDir, '.locks', `${siteName}.lock`), currentHolder(command), { takeOverStale: true, unlockCommand: `fieldbook unlock --site ${siteName} --runs-dir ${runsDir}` });
+}
+
+/** The run's own lock, after the locks already held; on failure those are released too. */
+export async function takeRunLock(paths: RunPaths, runsDir: string, command: string, held: LockHandle[]): Promise<LockHandle> {
   try {
-    if (withSiteLock) {
-      const { mkdir } = await import('node:fs/promises');
-      await mkdir(join(runsDir, '.locks'), { recursive: true });
-      locks.push(await acquireLock(join(runsDir, '.locks', `${siteName}.lock`), holder, { takeOverStale: true, unlockCommand: `fieldbook unlock --site ${siteName} --runs-dir ${runsDir}` }));
-    }
-    locks.push(await acquireLock(paths.lock, holder, { takeOverStale: true, unlockCommand: `fieldbook unlock ${paths.id} --runs-dir ${runsDir}` }));
+    return await acquireLock(paths.lock, currentHolder(command), { takeOverStale: true, unlockCommand: `fieldbook unlock ${paths.id} --runs-dir ${runsDir}` });
   } catch (error) {
-    await Promise.all(locks.map((l) => l.release()));
+    await Promise.all(held.map((l) => l.release()));
     throw error;
   }
-  return locks;
 }
 
 /**
@@ -86,6 +90,22 @@ export function recorder(journal: JournalWriter, state: RunState) {
     const full = { ...event, at: new Date().toISOString() } as JournalEvent;
     await journal.append(full, { durable: !DEFERRED_SYNC.has(full.type) });
     applyEvent(state, full);
+  };
+}
+
+/**
+ * Before each unit acts, check that this process still holds its locks. One broken (`fieldbook unlock --force`)
+ * means another process may drive the run now: this one writes nothing more to the journal and stops.
+ */
+function whileHolding(locks: LockHandle[], record: ReturnType<typeof recorder>): ReturnType<typeof recorder> {
+  let lost: FieldbookError | undefined;
+  return async (event) => {
+    if (event.type === 'unit-started' && !lost) {
+      const broken = locks.find((lock) => !lock.stillHeld());
+      if (broken) lost = new FieldbookError('lock-held', `${broken.path} was broken while this process drove the run: it stopped before ${unitLabel(event.unit)} acted, and writes nothing more to the journal`);
+    }
+    if (lost) throw lost;
+    return record(event);
   };
 }
 
@@ -140,7 +160,7 @@ export async function drive(setup: DriveSetup, io: CliIO): Promise<number> {
   const secrets = Object.values(setup.params).filter((p) => p.secret).map((p) => String(p.value));
   const masker: Masker = createMasker(secrets);
   const controller = new AbortController();
-  const record = recorder(setup.journal, setup.state);
+  const record = whileHolding(setup.locks, recorder(setup.journal, setup.state));
   const resumeCommand = `fieldbook resume ${setup.paths.id}${resolve(setup.runsDir) === resolve(defaultRunsDir(io.env)) ? '' : ` --runs-dir ${setup.runsDir}`}`;
 
   // Ctrl-C (a signal, or the key in the TUI's raw mode): the first pauses, a second within 3 s exits at once.

@@ -67,6 +67,8 @@ export type JournalEvent = Base &
     | { type: 'unit-skipped'; unit: UnitKey; reason: string }
     | { type: 'run-paused'; reason: 'interrupted' | 'needs-operator' | 'step-failed'; waiting?: string[] }
     | { type: 'run-finished'; status: 'succeeded' | 'failed' }
+    /** `fieldbook abandon`: a person ends an unfinished run for good; it can never be resumed. */
+    | { type: 'run-abandoned'; by: Actor; reason: string }
   );
 
 export type JournalEventType = JournalEvent['type'];

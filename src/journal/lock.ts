@@ -28,6 +28,8 @@ export interface LockHandle {
   readonly tookOverFrom?: LockHolder;
   /** Remove the lock if it is still ours (same pid, host and start time); false when it no longer was. */
   release(): Promise<boolean>;
+  /** Whether the lock file still names us (synchronous: checked before each unit acts). */
+  stillHeld(): boolean;
 }
 
 /** What is in a lock file: nothing, a holder (and whether it is known to be alive), or something unreadable. */
@@ -138,6 +140,14 @@ function handle(path: string, holder: LockHolder, tookOverFrom: LockHolder | und
       if (found.state !== 'held' || !sameHolder(found.holder, holder)) return false;
       await rm(path, { force: true });
       return true;
+    },
+    stillHeld() {
+      try {
+        const found = lockHolderSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+        return found.success && sameHolder(found.data, holder);
+      } catch {
+        return false;
+      }
     },
   };
 }

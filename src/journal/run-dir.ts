@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { FieldbookError, UsageError } from '../errors.js';
-import { fsyncDir } from './journal-file.js';
+import type { JournalEvent } from './events.js';
+import { fsyncDir, openJournal, type JournalWriter } from './journal-file.js';
 
 /** SPEC section 3: $FIELDBOOK_HOME/runs, else $XDG_STATE_HOME/fieldbook/runs, else ~/.local/state/fieldbook/runs. */
 export function defaultRunsDir(env: NodeJS.ProcessEnv): string {
@@ -46,38 +47,65 @@ export function sha256(text: string | Uint8Array): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** Create a run directory holding copies of the runbook and site, each file and the directories fsynced. */
-export async function createRunDir(runsDir: string, id: string, runbookText: string, siteText: string): Promise<RunPaths> {
+/**
+ * Create a run directory holding copies of the runbook and site and a journal holding its first event, each file
+ * and the directories fsynced. It is built under a hidden name and renamed into place, so a run directory never
+ * exists without its journal (a start killed half-way leaves only a hidden directory, which nothing lists).
+ */
+export async function createRunDir(runsDir: string, id: string, runbookText: string, siteText: string, first: JournalEvent): Promise<{ paths: RunPaths; journal: JournalWriter }> {
   if (!/^[A-Za-z0-9._-]+$/.test(id) || id.startsWith('.')) throw new UsageError(`--run-id ${id}: use letters, digits, ".", "_" and "-"`);
   await mkdir(runsDir, { recursive: true });
   const paths = runPaths(join(runsDir, id));
+  if (existsSync(paths.dir)) throw runExists(paths, runsDir);
+  const staging = runPaths(join(runsDir, `.new-${id}-${randomBytes(4).toString('hex')}`));
+  await mkdir(staging.dir);
+  let journal: JournalWriter | undefined;
   try {
-    await mkdir(paths.dir);
+    // Independent, so together: concurrent fsyncs share the file system's journal commits.
+    await Promise.all([mkdir(staging.logs), writeDurable(staging.runbook, runbookText), writeDurable(staging.site, siteText)]);
+    journal = await openJournal(staging.journal);
+    await journal.append(first);
+    await fsyncDir(staging.dir);
+    // rename(2) would replace an empty directory of that name; a run that appeared meanwhile is never replaced.
+    if (existsSync(paths.dir)) throw runExists(paths, runsDir);
+    await rename(staging.dir, paths.dir);
+    await fsyncDir(runsDir);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`run ${id} already exists in ${runsDir}; resume it with: fieldbook resume ${id}`);
+    await journal?.close().catch(() => undefined);
+    await rm(staging.dir, { recursive: true, force: true });
     throw error;
   }
-  // Independent, so together: concurrent fsyncs share the file system's journal commits.
-  await Promise.all([mkdir(paths.logs), writeDurable(paths.runbook, runbookText), writeDurable(paths.site, siteText), fsyncDir(runsDir)]);
-  await fsyncDir(paths.dir); // after its entries exist
-  return paths;
+  return { paths, journal };
+}
+
+function runExists(paths: RunPaths, runsDir: string): UsageError {
+  if (!existsSync(paths.journal)) return new UsageError(`${paths.dir} is in the way: a directory without a journal, not a run; move it aside or choose another --run-id`);
+  return new UsageError(`run ${paths.id} already exists in ${runsDir}; resume it with: fieldbook resume ${paths.id}`);
 }
 
 async function writeDurable(path: string, text: string): Promise<void> {
   await writeFile(path, text, { flush: true });
 }
 
-/** A `<run>` argument: a run directory, or a run id under the runs directory. */
+/**
+ * A `<run>` argument: a run id (or a unique part of one) in the runs directory, or a run directory given as a path
+ * (`./x`, `../x`, `/abs/x`: anything with a slash). A bare word never means a directory in the working directory:
+ * an extracted export lying there must not stand in for the run it copies.
+ */
 export async function findRun(arg: string, runsDir: string, cwd: string): Promise<RunPaths> {
-  const asDir = resolve(cwd, arg);
-  if (existsSync(join(asDir, 'journal.jsonl'))) return runPaths(asDir);
+  if (arg.includes('/')) {
+    const dir = resolve(cwd, arg);
+    if (existsSync(join(dir, 'journal.jsonl'))) return runPaths(dir);
+    throw new UsageError(`${arg}: no run directory there (no journal.jsonl in ${dir})`);
+  }
   const byId = join(runsDir, arg);
-  if (/^[A-Za-z0-9._-]+$/.test(arg) && existsSync(join(byId, 'journal.jsonl'))) return runPaths(byId);
+  if (/^[A-Za-z0-9._-]+$/.test(arg) && !arg.startsWith('.') && existsSync(join(byId, 'journal.jsonl'))) return runPaths(byId);
   const ids = await listRunIds(runsDir);
   const matches = ids.filter((id) => id.includes(arg));
   if (matches.length === 1) return runPaths(join(runsDir, matches[0]!));
   if (matches.length > 1) throw new UsageError(`"${arg}" matches ${matches.length} runs (${matches.slice(0, 3).join(', ')}${matches.length > 3 ? ', ...' : ''}); give more of the id`);
-  throw new UsageError(`no run "${arg}" in ${runsDir} (and no run directory at ${asDir}); see fieldbook runs`);
+  const here = existsSync(join(cwd, arg, 'journal.jsonl')) ? `; for the run directory ${join(cwd, arg)}, give it as ./${arg}` : '';
+  throw new UsageError(`no run "${arg}" in ${runsDir}${here}; see fieldbook runs`);
 }
 
 /** Run ids in a runs directory, oldest first. */

@@ -24,6 +24,8 @@ export interface StepState {
   items?: string[];
   /** The list the step's last confirmation reviewed (`confirm.review`). */
   review?: Review;
+  /** A destructive step someone confirmed with its phrase: once a unit has started, it may have acted. */
+  confirmed?: boolean;
   outputs: Record<string, unknown>;
   units: Map<string, UnitState>;
   reason?: string;
@@ -50,7 +52,11 @@ export interface RunState {
   params: Record<string, { value?: ParamValue; source: string; secret: boolean }>;
   startedAt: string;
   startedBy: Actor;
-  status: 'running' | 'paused' | 'succeeded' | 'failed';
+  status: 'running' | 'paused' | 'succeeded' | 'failed' | 'abandoned';
+  /** Destructive steps that may have acted (confirmed with their phrase, then a unit started), in order. */
+  actedDestructively: string[];
+  /** Who ended the unfinished run for good (`fieldbook abandon`), and why. */
+  abandoned?: { by: Actor; at: string; reason: string };
   pausedFor?: Extract<JournalEvent, { type: 'run-paused' }>['reason'];
   waiting?: string[];
   endedAt?: string;
@@ -77,6 +83,7 @@ export function replay(events: readonly JournalEvent[]): RunState {
     status: 'running',
     steps: new Map(),
     records: [],
+    actedDestructively: [],
     lastEventAt: first.at,
     ...(first.like ? { like: first.like } : {}),
   };
@@ -127,7 +134,9 @@ export function applyEvent(state: RunState, event: JournalEvent): void {
       return;
     }
     case 'unit-started': {
-      const units = stepOf(state, event.unit.step).units;
+      const step = stepOf(state, event.unit.step);
+      if (step.confirmed && !state.actedDestructively.includes(step.id)) state.actedDestructively.push(step.id);
+      const units = step.units;
       units.set(unitId(event.unit), { key: event.unit, status: 'started', attempt: event.attempt, startedAt: event.at });
       return;
     }
@@ -152,6 +161,7 @@ export function applyEvent(state: RunState, event: JournalEvent): void {
       const reviewed = event.review ? `; reviewed ${event.review.count} item${event.review.count === 1 ? '' : 's'} (sha256 ${shortDigest(event.review.digest)})` : '';
       state.records.push({ kind: 'confirmation', step: event.step, by: event.by, at: event.at, text: `typed "${event.phrase}" (${event.via})${reviewed}` });
       if (event.review) stepOf(state, event.step).review = event.review;
+      if (event.via !== 'checklist') stepOf(state, event.step).confirmed = true;
       return;
     }
     case 'decision': {
@@ -173,6 +183,11 @@ export function applyEvent(state: RunState, event: JournalEvent): void {
       return;
     case 'run-finished':
       state.status = event.status;
+      state.endedAt = event.at;
+      return;
+    case 'run-abandoned':
+      state.status = 'abandoned';
+      state.abandoned = { by: event.by, at: event.at, reason: event.reason };
       state.endedAt = event.at;
       return;
   }

@@ -44,6 +44,10 @@ export const resumeCommand: CommandSpec<typeof RUN_OPTIONS> = {
     const state = replayChecked(paths, events as JournalEvent[]);
     const mode = state.mode;
     modeOf(values);
+    if (state.status === 'abandoned' && state.abandoned) {
+      const { by, at, reason } = state.abandoned;
+      throw new FieldbookError('refused', `run ${paths.id} was abandoned by ${by.user}@${by.host} at ${at} (${reason}); it cannot be resumed: start a new run`);
+    }
     if ((state.status === 'succeeded' || state.status === 'failed') && values.from === undefined && values.only === undefined) {
       io.stdout.write(`run ${paths.id} already finished (${state.status}); nothing to resume. Use --from or --only to run steps again.\n`);
       return 0;

@@ -1,14 +1,18 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { JOURNAL_VERSION, type JournalEvent } from '../../journal/events.js';
-import { createRunDir, newRunId, sha256 } from '../../journal/run-dir.js';
+import type { JournalWriter } from '../../journal/journal-file.js';
+import type { LockHandle } from '../../journal/lock.js';
+import type { Mode } from '../../plan/types.js';
+import { createRunDir, newRunId, sha256, type RunPaths } from '../../journal/run-dir.js';
 import { replay } from '../../journal/state.js';
 import { buildPlan } from '../../plan/plan.js';
 import { preloadTransports } from '../../transports/preload.js';
 import type { CommandSpec } from '../command.js';
 import { collectParams, loadInputs } from '../inputs.js';
 import { fieldbookVersion as version, SHIPPED_PREFIX } from '../../shipped/index.js';
-import { currentActor, drive, openRunJournal, promptSecrets, promptValues, recorder, takeLocks } from '../run-session.js';
+import { currentActor, drive, promptSecrets, promptValues, recorder, takeRunLock, takeSiteLock } from '../run-session.js';
+import { openRunRefusal, openRunsOn } from '../open-runs.js';
 import { acceptedHostKeys, modeOf, presetsOf, RUN_OPTIONS, RUN_OPTIONS_HELP, uiKind } from '../run-options.js';
 import { createPrompter } from '../../ui/plain/prompts.js';
 import { selectSteps } from '../select-steps.js';
@@ -68,14 +72,7 @@ export const runCommand: CommandSpec<typeof options> = {
     const skipped = selectSteps(plan, values);
 
     const id = values['run-id'] ?? newRunId(runbook.value.metadata.name, new Date());
-    const paths = await createRunDir(runsDir, id, runbook.source.text, site.source.text);
-    const locks = await takeLocks(paths, runsDir, site.value.metadata.name, `fieldbook run ${positionals[0]} (run ${id})`, mode !== 'dry-run');
-    const notices: string[] = [...(like?.notes ?? [])];
-    if (like) {
-      const reused = Object.entries(params).filter(([, p]) => p.source === 'like');
-      notices.push(`--like ${like.runId}: reused ${reused.length ? reused.map(([name, p]) => `${name}=${JSON.stringify(p.value)}`).join(', ') : 'no params (that run was given none, or --param overrode them)'}`);
-    }
-    const journal = await openRunJournal(paths, notices);
+    const command = `fieldbook run ${positionals[0]} (run ${id})`;
     const started: JournalEvent = {
       type: 'run-started',
       v: JOURNAL_VERSION,
@@ -90,10 +87,42 @@ export const runCommand: CommandSpec<typeof options> = {
       pid: process.pid,
       ...(like ? { like: like.runId } : {}),
     };
-    await journal.append(started);
+    const notices: string[] = [...(like?.notes ?? [])];
+    const runsDirFlag = values['runs-dir'] === undefined ? '' : ` --runs-dir ${values['runs-dir']}`;
+    const { paths, journal, locks } = await claimSite(runsDir, runsDirFlag, site.value.metadata.name, mode, command, notices, () => createRunDir(runsDir, id, runbook.source.text, site.source.text, started));
+    if (like) {
+      const reused = Object.entries(params).filter(([, p]) => p.source === 'like');
+      notices.push(`--like ${like.runId}: reused ${reused.length ? reused.map(([name, p]) => `${name}=${JSON.stringify(p.value)}`).join(', ') : 'no params (that run was given none, or --param overrode them)'}`);
+    }
     const state = replay([started]);
     const record = recorder(journal, state);
     for (const step of skipped) await record({ type: 'step-skipped', step: step.id, reason: step.reason });
     return drive({ paths, plan, runbook: runbook.value, site: site.value, params, mode, state, journal, locks, presets, ui, interactive, resumed: false, notices, runsDir, acceptHostKeys: acceptedHostKeys(values) }, io);
   },
 };
+
+/**
+ * Take the site lock, refuse a live run while the site has an open one, then create the run under the lock (so two
+ * starts cannot both pass the check) and take its own lock. A dry run takes no site lock and is never refused.
+ */
+async function claimSite(
+  runsDir: string,
+  runsDirFlag: string,
+  site: string,
+  mode: Mode,
+  command: string,
+  notices: string[],
+  create: () => Promise<{ paths: RunPaths; journal: JournalWriter }>,
+): Promise<{ paths: RunPaths; journal: JournalWriter; locks: LockHandle[] }> {
+  const held = mode === 'dry-run' ? [] : [await takeSiteLock(runsDir, site, command)];
+  try {
+    const open = await openRunsOn(runsDir, site);
+    if (open.length > 0 && mode === 'live') throw openRunRefusal(site, open, runsDirFlag);
+    for (const run of open) notices.push(`site ${site} has an open run, ${run.paths.id}: a ${mode === 'dry-run' ? 'dry run' : 'rehearsal'} leaves it as it is`);
+    const created = await create();
+    return { ...created, locks: [...held, await takeRunLock(created.paths, runsDir, command, [])] };
+  } catch (error) {
+    await Promise.all(held.map((l) => l.release()));
+    throw error;
+  }
+}

@@ -2,14 +2,14 @@ import { resolve } from 'node:path';
 import { listRunIds, runPaths } from '../../journal/run-dir.js';
 import type { CommandSpec } from '../command.js';
 import { println } from '../io.js';
-import { summarizeRun } from '../run-summary.js';
+import { isOpen, summarizeRun } from '../run-summary.js';
 import { runsDirOf } from '../runs-dir.js';
 
 const options = { 'runs-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
 export const runsCommand: CommandSpec<typeof options> = {
   name: 'runs',
-  summary: 'List runs: id, runbook, site, mode, state, started.',
+  summary: 'List runs: id, runbook, site, mode, state (open: it holds its site), started.',
   usage: 'fieldbook runs [--runs-dir <dir>] [--json]',
   help: '--runs-dir <dir>   where runs live (default $FIELDBOOK_HOME/runs)\n--json             one object per run',
   options,
@@ -20,9 +20,10 @@ export const runsCommand: CommandSpec<typeof options> = {
     for (const id of await listRunIds(runsDir)) {
       try {
         const summary = await summarizeRun(runPaths(resolve(runsDir, id)));
-        rows.push({ id, runbook: summary.state.runbook.name, site: summary.state.site.name, mode: summary.state.mode, state: summary.condition, started: summary.state.startedAt });
+        // An open run holds its site: a new live run there is refused until it is resumed to its end or abandoned.
+        rows.push({ id, runbook: summary.state.runbook.name, site: summary.state.site.name, mode: summary.state.mode, state: isOpen(summary) ? `${summary.condition} (open)` : summary.condition, started: summary.state.startedAt, open: isOpen(summary) });
       } catch (error) {
-        rows.push({ id, runbook: '?', site: '?', mode: '?', state: `unreadable: ${(error as Error).message}`, started: '' });
+        rows.push({ id, runbook: '?', site: '?', mode: '?', state: `unreadable: ${(error as Error).message}`, started: '', open: false });
       }
     }
     if (values.json) {

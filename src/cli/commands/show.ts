@@ -5,7 +5,7 @@ import { layoutTable, outputViews, tableLines, tableTitle, unitOutputs } from '.
 import type { CommandSpec } from '../command.js';
 import { println } from '../io.js';
 import { textGlyph, type TextStatus } from '../../ui/text-glyphs.js';
-import { summarizeRun, waitingText } from '../run-summary.js';
+import { isOpen, summarizeRun, waitingText } from '../run-summary.js';
 import { runsDirOf } from '../runs-dir.js';
 import { itemLabel } from '../../template/record-item.js';
 
@@ -25,7 +25,7 @@ export const showCommand: CommandSpec<typeof options> = {
     const { state } = summary;
     if (values.json) {
       const steps = [...state.steps.values()].map((s) => ({ ...s, units: [...s.units.values()] }));
-      println(io.stdout, JSON.stringify({ ...state, condition: summary.condition, steps, dir: paths.dir }, null, 2));
+      println(io.stdout, JSON.stringify({ ...state, condition: summary.condition, open: isOpen(summary), steps, dir: paths.dir }, null, 2));
       return 0;
     }
     // On a terminal, tables are fitted to its width (long cells wrap); into a pipe or a file they are laid out whole.
@@ -39,6 +39,8 @@ export const showCommand: CommandSpec<typeof options> = {
     if (state.like) lines.push(`  params like run ${state.like}`);
     const waiting = waitingText(summary);
     if (waiting) lines.push(`  ${waiting}`);
+    if (state.actedDestructively.length) lines.push(`  destructive steps run: ${state.actedDestructively.join(', ')}`);
+    if (isOpen(summary)) lines.push(`  open: a new live run on site ${state.site.name} is refused until this one is resumed to its end or abandoned`);
     lines.push('');
     for (const step of state.steps.values()) {
       lines.push(`${glyph(step.status)} ${step.id} ${step.status}${step.reason ? ` (${step.reason})` : ''}`);

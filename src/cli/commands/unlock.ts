@@ -1,18 +1,23 @@
 import { join } from 'node:path';
-import { UsageError } from '../../errors.js';
+import { FieldbookError, UsageError } from '../../errors.js';
 import { breakLock, readLock } from '../../journal/lock.js';
 import { findRun } from '../../journal/run-dir.js';
 import type { CommandSpec } from '../command.js';
 import { println } from '../io.js';
 import { runsDirOf } from '../runs-dir.js';
 
-const options = { site: { type: 'string' }, 'runs-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+const options = { site: { type: 'string' }, 'runs-dir': { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
 export const unlockCommand: CommandSpec<typeof options> = {
   name: 'unlock',
   summary: 'Break a run lock or a site lock explicitly (when its holder is gone for good).',
-  usage: 'fieldbook unlock <run> | --site <site-name> [--runs-dir <dir>]',
-  help: 'Locks of dead processes on this host are taken over by run/resume by themselves; this is for the rest\n(a holder on another machine, an unreadable lock). Make sure no fieldbook process still drives the run.',
+  usage: 'fieldbook unlock <run> | --site <site-name> [--runs-dir <dir>] [--force]',
+  help: [
+    'Locks of dead processes on this host are taken over by run/resume by themselves; this is for the rest',
+    '(a holder on another machine, an unreadable lock). Make sure no fieldbook process still drives the run.',
+    '--force            break a lock held by a process still running on this host; that process stops',
+    '                   before its next step acts, and writes nothing more to the journal',
+  ].join('\n'),
   options,
   positionals: { min: 0, max: 1 },
   async run({ values, positionals }, io) {
@@ -23,6 +28,10 @@ export const unlockCommand: CommandSpec<typeof options> = {
     if (before.state === 'free') {
       println(io.stdout, `${path}: not locked`);
       return 0;
+    }
+    if (before.state === 'held' && before.alive === 'yes' && !values.force) {
+      const { pid, user, hostname, startedAt, command } = before.holder;
+      throw new FieldbookError('refused', `${path} is held by pid ${pid} (${user}@${hostname}) since ${startedAt}, running \`${command}\`, which is still running: stop it, or break the lock anyway with --force (that process then stops before its next step acts)`);
     }
     const holder = await breakLock(path);
     println(io.stdout, `broke ${path}${holder ? ` (held by pid ${holder.pid}, ${holder.user}@${holder.hostname} since ${holder.startedAt})` : ''}`);
