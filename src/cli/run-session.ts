@@ -6,7 +6,7 @@ import { runEngine, type RunResult } from '../engine/engine.js';
 import type { EngineEvent } from '../engine/events.js';
 import { nobody, withPresets, type Operator, type Presets } from '../engine/operator.js';
 import { FieldbookError, UsageError } from '../errors.js';
-import { unitLabel, type Actor, type JournalEvent, type NewJournalEvent } from '../journal/events.js';
+import type { Actor, JournalEvent, NewJournalEvent } from '../journal/events.js';
 import { openJournal, type JournalWriter } from '../journal/journal-file.js';
 import { acquireLock, currentHolder, type LockHandle } from '../journal/lock.js';
 import { defaultRunsDir, type RunPaths } from '../journal/run-dir.js';
@@ -94,20 +94,20 @@ export function recorder(journal: JournalWriter, state: RunState) {
 }
 
 /**
- * Before each unit acts, check that this process still holds its locks. One broken (`fieldbook unlock --force`)
- * means another process may drive the run now: this one writes nothing more to the journal and stops.
+ * Before each journal line, check that this process still holds its locks. One broken (`fieldbook unlock --force`)
+ * means another process may drive the run now: this one writes nothing more to the journal, so no unit starts.
  */
 function whileHolding(locks: LockHandle[], record: ReturnType<typeof recorder>): ReturnType<typeof recorder> {
   let lost: FieldbookError | undefined;
   return async (event) => {
-    if (event.type === 'unit-started' && !lost) {
-      const broken = locks.find((lock) => !lock.stillHeld());
-      if (broken) lost = new FieldbookError('lock-held', `${broken.path} was broken while this process drove the run: it stopped before ${unitLabel(event.unit)} acted, and writes nothing more to the journal`);
-    }
+    const broken = lost ? undefined : locks.find((lock) => !lock.stillHeld());
+    if (broken) lost = new FieldbookError('lock-held', `${broken.path} was broken while this process drove the run: it stopped${stepOf(event) ? ` at step ${stepOf(event)}` : ''} and writes nothing more to the journal; no step acts after that`);
     if (lost) throw lost;
     return record(event);
   };
 }
+
+const stepOf = (event: NewJournalEvent): string | undefined => ('step' in event ? event.step : 'unit' in event ? event.unit?.step : undefined);
 
 /** Ask for missing secrets on a terminal; without one, name the environment variable to set. */
 export async function promptSecrets(missing: { name: string; message: string }[], prompter: Prompter | undefined): Promise<Record<string, string>> {
@@ -155,6 +155,8 @@ function checkPromptedValue(spec: Runbook['params'][string], value: string): str
   return typeof typed === 'object' && typed !== null && 'problem' in typed ? typed.problem : undefined;
 }
 
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 /** Run the engine with the chosen UI, Ctrl-C handling and locks; returns the exit code. */
 export async function drive(setup: DriveSetup, io: CliIO): Promise<number> {
   const secrets = Object.values(setup.params).filter((p) => p.secret).map((p) => String(p.value));
@@ -177,8 +179,9 @@ export async function drive(setup: DriveSetup, io: CliIO): Promise<number> {
     controller.abort();
     shown.ui?.interrupted('pausing: cancelling the running step (Ctrl-C again within 3 s exits at once)');
   };
-  process.on('SIGINT', interrupt);
-  process.on('SIGTERM', interrupt);
+  // SIGHUP: the operator's terminal or SSH session closed. Pause as for Ctrl-C, so the running step is cut off and
+  // judged (what it printed is checked) instead of fieldbook dying and leaving it running unjudged.
+  for (const signal of STOP_SIGNALS) process.on(signal, interrupt);
   let kind = setup.ui;
   if (kind === 'tui' && !tuiCanRender(io.stdout)) {
     setup.notices.push(io.stdout.isTTY ? 'the terminal UI needs a live terminal and this looks like CI: showing plain lines instead' : '--ui tui needs a terminal on stdout: showing plain lines instead');
@@ -250,8 +253,7 @@ export async function drive(setup: DriveSetup, io: CliIO): Promise<number> {
     });
   } finally {
     await ui.close();
-    process.off('SIGINT', interrupt);
-    process.off('SIGTERM', interrupt);
+    for (const signal of STOP_SIGNALS) process.off(signal, interrupt);
     await closeRun(transports, setup.journal, setup.locks);
   }
   // Stopped by the operator while a question was open (a decision not taken is "waiting"): still an interrupt.

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { link, open, readFile, rename, rm } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
@@ -131,6 +131,7 @@ export async function breakLock(path: string): Promise<LockHolder | undefined> {
 }
 
 function handle(path: string, holder: LockHolder, tookOverFrom: LockHolder | undefined): LockHandle {
+  let ours: number | undefined;
   return {
     path,
     holder,
@@ -142,9 +143,15 @@ function handle(path: string, holder: LockHolder, tookOverFrom: LockHolder | und
       return true;
     },
     stillHeld() {
+      // The file is read once; after that its inode says it is the same file (breaking removes it, a new holder
+      // makes another): one stat, cheap enough before every journal line.
+      const now = statSync(path, { throwIfNoEntry: false })?.ino;
+      if (now !== undefined && now === ours) return true;
       try {
         const found = lockHolderSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-        return found.success && sameHolder(found.data, holder);
+        if (!found.success || !sameHolder(found.data, holder)) return false;
+        ours = now;
+        return true;
       } catch {
         return false;
       }
