@@ -146,7 +146,7 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
   forward('stdout', streams.stdout.flush());
   forward('stderr', streams.stderr.flush());
 
-  const judged = withinReview(ctx, step, judge(step, outcome), captured.stdout.text(), captured.stderr.text());
+  const judged = withinReview(ctx, step, judge(step, outcome), captured);
   let outputs: Record<string, unknown> | undefined;
   if (judged.outcome === 'succeeded' && Object.keys(step.spec.capture).length > 0) {
     const overflow = (['stdout', 'stderr'] as const).find((s) => captured[s].overflowed);
@@ -221,21 +221,28 @@ function forPod(command: Command, pod: string | undefined): Command {
  * Checked whatever the exit code (a deletion that failed half-way still deleted); an item that was not reviewed
  * fails the unit, naming every such item, and stops the run (see handleFailure).
  */
-function withinReview(ctx: EngineContext, step: PlannedStep, judged: UnitResult, stdout: string, stderr: string): UnitResult {
+function withinReview(ctx: EngineContext, step: PlannedStep, judged: UnitResult, output: Record<OutputStream, CaptureBuffer>): UnitResult {
   const rule = step.spec.expect.withinReview;
   // Also when interrupted (cancelled, a dropped connection): what it printed before is known to have happened.
   if (rule === undefined) return judged;
   const reviewed = ctx.state.steps.get(rule.step ?? step.id)?.review;
+  const where = rule.step ?? step.id;
   const spec = step.spec.capture[rule.output]!;
-  const captured = captureOutputs({ [rule.output]: spec }, { stdout, stderr });
-  // Nothing captured: nothing was acted on, or the step failed first (its own failure says why).
-  if ('error' in captured) return judged;
+  const text = output[spec.from];
+  // Printed nothing: it acted on nothing it says (what a command does silently is out of reach).
+  if (!text.overflowed && text.text().trim() === '') return judged;
+  const captured = text.overflowed ? { error: `${spec.from} is too large to read` } : captureOutputs({ [rule.output]: spec }, { stdout: output.stdout.text(), stderr: output.stderr.text() });
+  // It printed something, but what it acted on cannot be read from it (JSON cut off half-way, too much output):
+  // it may have acted on anything, so it stops the run as an unreviewed item does, for a person to check.
+  if ('error' in captured) {
+    const reason = `what it acted on cannot be checked against the list reviewed at ${where} (${captured.error}): check its log by hand`;
+    return { outcome: 'failed', reason, unreviewed: [`(unreadable: ${captured.error})`] };
+  }
   const value = captured.outputs[rule.output];
   const acted = (Array.isArray(value) ? value : [value]).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
   const allowed = new Set(reviewed?.items ?? []);
   const unreviewed = acted.filter((item) => !allowed.has(item));
   if (unreviewed.length === 0) return judged;
-  const where = rule.step ?? step.id;
   const reason = `${unreviewed.length} item${unreviewed.length === 1 ? '' : 's'} acted on that ${unreviewed.length === 1 ? 'was' : 'were'} not on the list reviewed at ${where}${reviewed ? '' : ' (no list was reviewed)'}: ${unreviewed.join(', ')}`;
   return { outcome: 'failed', reason, unreviewed };
 }

@@ -53,6 +53,8 @@ export interface RunState {
   startedAt: string;
   startedBy: Actor;
   status: 'running' | 'paused' | 'succeeded' | 'failed' | 'abandoned';
+  /** Every time a unit acted on items nobody reviewed (`expect.withinReview`): kept whatever was decided after. */
+  unreviewed: { unit: UnitKey; attempt: number; at: string; items: string[] }[];
   /** Destructive steps that may have acted (confirmed with their phrase, then a unit started), in order. */
   actedDestructively: string[];
   /** Who ended the unfinished run for good (`fieldbook abandon`), and why. */
@@ -83,6 +85,7 @@ export function replay(events: readonly JournalEvent[]): RunState {
     status: 'running',
     steps: new Map(),
     records: [],
+    unreviewed: [],
     actedDestructively: [],
     lastEventAt: first.at,
     ...(first.like ? { like: first.like } : {}),
@@ -148,7 +151,10 @@ export function applyEvent(state: RunState, event: JournalEvent): void {
       if (event.exitCode !== undefined) unit.exitCode = event.exitCode;
       if (event.reason !== undefined) unit.reason = event.reason;
       if (event.outputs !== undefined) unit.outputs = event.outputs;
-      if (event.unreviewed !== undefined) unit.unreviewed = event.unreviewed;
+      if (event.unreviewed !== undefined) {
+        unit.unreviewed = event.unreviewed;
+        state.unreviewed.push({ unit: event.unit, attempt: event.attempt, at: event.at, items: event.unreviewed });
+      }
       units.set(unitId(event.unit), unit);
       return;
     }

@@ -184,6 +184,10 @@ export const StepSpec = z
     if (step.confirm?.review !== undefined && !step.destructive) {
       ctx.addIssue({ code: 'custom', path: ['confirm', 'review'], message: 'a reviewed list is confirmed before a destructive step; add `destructive: true`' });
     }
+    // Items other than the reviewed ones would run under its approval; the confirmation shows the list, not them.
+    if (step.confirm?.review !== undefined && step.foreach !== undefined && (typeof step.foreach !== 'string' || step.foreach.trim() !== step.confirm.review.trim())) {
+      ctx.addIssue({ code: 'custom', path: ['foreach'], message: 'a step that reviews a list acts on that list: make `foreach` the same expression as `confirm.review`, or drop `foreach` and use `${{ review }}`' });
+    }
     const within = step.expect.withinReview;
     const acted = within === undefined ? undefined : step.capture[within.output];
     if (within !== undefined && acted === undefined) {

@@ -34,7 +34,7 @@ describe('reviewed lists from the command line', () => {
     writeFixture(dir, 'bad.yaml', RUNBOOK.replace('    destructive: true\n', '    destructive: true\n    foreach: ${{ review }}\n'));
     const result = await runCli(['validate', 'bad.yaml', '--site', 'site.yaml'], { cwd: dir });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/bad\.yaml:\d+:\d+: steps\[1\]\.foreach: "review" is known only once the step is confirmed: not in `foreach` or `when`/);
+    expect(result.stderr).toMatch(/bad\.yaml:\d+:\d+: steps\[1\]\.foreach: a step that reviews a list acts on that list: make `foreach` the same expression as `confirm.review`, or drop `foreach` and use `\$\{\{ review \}\}`/);
   });
 
 
@@ -49,7 +49,7 @@ describe('reviewed lists from the command line', () => {
     expect(first.code, first.stderr).toBe(3);
     const listed = first.stdout.split('\n').filter((l) => /^ {6}team-/.test(l)).map((l) => l.trim());
     expect(listed).toEqual(items);
-    const digest = /review 40 items \(sha256 ([0-9a-f]{12})\)/.exec(first.stdout)?.[1];
+    const digest = /review 40 items \(sha256 ([0-9a-f]{32})\)/.exec(first.stdout)?.[1];
     expect(digest).toBeDefined();
     expect(first.stdout).toContain(`resume with: fieldbook resume r --approve prune=${digest}`);
     // With the list, what the step will run with it.
@@ -62,7 +62,7 @@ describe('reviewed lists from the command line', () => {
     expect(readFileSync(join(dir, 'deleted.txt'), 'utf8')).toBe(`${items.join('\n')}\n`);
 
     const shown = await runCli(['show', 'r'], { cwd: dir });
-    expect(shown.stdout).toMatch(new RegExp(`reviewed list: 40 items \\(sha256 ${digest}[0-9a-f]{52}\\)`));
+    expect(shown.stdout).toMatch(new RegExp(`reviewed list: 40 items \\(sha256 ${digest}[0-9a-f]{32}\\)`));
     expect(shown.stdout).toContain(' 1. team-0/app:v0');
     expect(shown.stdout).toContain('40. team-0/app:v39');
     expect(shown.stdout).toContain(`; reviewed 40 items (sha256 ${digest})`);

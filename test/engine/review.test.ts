@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../src/engine/events.js';
 import type { JournalEvent } from '../../src/journal/events.js';
 import { nobody, withPresets, type Operator } from '../../src/engine/operator.js';
-import { reviewDigest } from '../../src/journal/review.js';
+import { reviewDigest, shortDigest } from '../../src/journal/review.js';
 import type { ExecRequest } from '../../src/transports/types.js';
 import { fakeRun, scriptOf } from './fake-run.js';
 
@@ -40,17 +40,17 @@ describe('reviewed lists', () => {
     expect(waiting.result).toMatchObject({
       status: 'paused',
       reason: 'needs-operator',
-      waiting: [{ kind: 'confirmation', step: 'prune', flag: `--approve prune=${digest.slice(0, 12)}`, detail: expect.stringContaining(`after reviewing the 3 items above (sha256 ${digest.slice(0, 12)})`) }],
+      waiting: [{ kind: 'confirmation', step: 'prune', flag: `--approve prune=${shortDigest(digest)}`, detail: expect.stringContaining(`after reviewing the 3 items above (sha256 ${shortDigest(digest)})`) }],
     });
   });
 
   it('runs with the approval of that digest: the step gets the reviewed list, the journal who reviewed what', async () => {
     const digest = reviewDigest(CANDIDATES);
-    const run = await fakeRun({ runbook: RUNBOOK(), operator: approve(`prune=${digest.slice(0, 12)}`), reply: preview(CANDIDATES, 'acme/app:1.0') });
+    const run = await fakeRun({ runbook: RUNBOOK(), operator: approve(`prune=${shortDigest(digest)}`), reply: preview(CANDIDATES, 'acme/app:1.0') });
     expect(run.result).toEqual({ status: 'succeeded' });
     expect(scriptOf(run.requests[1]!)).toBe("delete 'acme/app:1.0'$'\\n''acme/app:1.1'$'\\n''acme/web:old'");
     expect(run.journal.find((e) => e.type === 'confirmation')).toMatchObject({ step: 'prune', by: { user: 'tester' }, via: 'flag', review: { count: 3, digest, items: CANDIDATES } });
-    expect(run.state.records.map((r) => r.text)).toEqual([`typed "lab" (flag); reviewed 3 items (sha256 ${digest.slice(0, 12)})`]);
+    expect(run.state.records.map((r) => r.text)).toEqual([`typed "lab" (flag); reviewed 3 items (sha256 ${shortDigest(digest)})`]);
   });
 
   it('the confirmation shows the command as it will run, with the list being reviewed (not the plan\'s placeholders)', async () => {
@@ -61,15 +61,15 @@ describe('reviewed lists', () => {
   });
 
   it('a list that changed since it was reviewed needs a new review: the old digest approves nothing', async () => {
-    const old = reviewDigest(CANDIDATES).slice(0, 12);
+    const old = shortDigest(reviewDigest(CANDIDATES));
     const grown = [...CANDIDATES, 'acme/db:prod'];
     const run = await fakeRun({ runbook: RUNBOOK(), operator: approve(`prune=${old}`), reply: preview(grown) });
     expect(run.requests.map(scriptOf)).toEqual(['preview']);
-    expect(run.result).toMatchObject({ status: 'paused', waiting: [{ flag: `--approve prune=${reviewDigest(grown).slice(0, 12)}` }] });
+    expect(run.result).toMatchObject({ status: 'paused', waiting: [{ flag: `--approve prune=${shortDigest(reviewDigest(grown))}` }] });
   });
 
   it('an item deleted that was not reviewed fails the run, naming it, without asking to retry or skip; resume does not run it again', async () => {
-    const digest = reviewDigest(CANDIDATES).slice(0, 12);
+    const digest = shortDigest(reviewDigest(CANDIDATES));
     let asked = 0;
     const operator: Operator = { ...approve(`prune=${digest}`), onFailure: async () => (asked++, { decision: 'skip', reason: 'go on', via: 'prompt' }) };
     const runbook = RUNBOOK('delete-fresh-query', '  - id: after\n    run: after\n');
@@ -90,7 +90,7 @@ describe('reviewed lists', () => {
   });
 
   it('a step with retries that acted on an unreviewed item is not tried again', async () => {
-    const digest = reviewDigest(CANDIDATES).slice(0, 12);
+    const digest = shortDigest(reviewDigest(CANDIDATES));
     const runbook = RUNBOOK('delete-fresh-query').replace('    destructive: true\n', '    destructive: true\n    retries: { count: 3, delay: 0s }\n');
     const run = await fakeRun({ runbook, operator: approve(`prune=${digest}`), reply: preview(CANDIDATES, 'acme/db:prod') });
     expect(run.requests.map(scriptOf)).toEqual(['preview', 'delete-fresh-query']);
@@ -98,7 +98,7 @@ describe('reviewed lists', () => {
   });
 
   it('an interrupted step that had already acted on an unreviewed item is failed with it, not left unknown', async () => {
-    const digest = reviewDigest(CANDIDATES).slice(0, 12);
+    const digest = shortDigest(reviewDigest(CANDIDATES));
     const reply = (request: ExecRequest) =>
       scriptOf(request) === 'preview' ? { stdout: `${CANDIDATES.join('\n')}\n` } : { stderr: 'deleted: acme/db:prod\n', outcome: { kind: 'cancelled' as const } };
     const run = await fakeRun({ runbook: RUNBOOK('delete-fresh-query'), operator: approve(`prune=${digest}`), reply });
@@ -108,7 +108,7 @@ describe('reviewed lists', () => {
 
   it('a step half-way through one reviewed list cannot go on under the approval of another: it starts afresh with --from', async () => {
     const runbook = RUNBOOK("delete ${{ item }}").replace('    confirm:\n', '    foreach: ${{ steps.preview.outputs.candidates }}\n    confirm:\n');
-    const first = reviewDigest(CANDIDATES).slice(0, 12);
+    const first = shortDigest(reviewDigest(CANDIDATES));
     const stopAtWeb = (request: ExecRequest) =>
       scriptOf(request) === 'preview' ? { stdout: `${CANDIDATES.join('\n')}\n` } : scriptOf(request).includes('web') ? { outcome: { kind: 'cancelled' as const } } : {};
     const run = await fakeRun({ runbook, operator: approve(`prune=${first}`), reply: stopAtWeb });
@@ -118,12 +118,12 @@ describe('reviewed lists', () => {
     const grown = [...CANDIDATES, 'acme/db:prod'];
     const rerun: JournalEvent[] = [...run.journal, { type: 'rerun-requested', at: '', by: { user: 'tester', host: 'test' }, only: 'preview', steps: ['preview'] }];
     const previewed = await fakeRun({ runbook: runbook.replace(/  - id: prune[\s\S]*/, ''), previous: rerun, reply: preview(grown) });
-    const resumed = await fakeRun({ runbook, operator: approve(`prune=${reviewDigest(grown).slice(0, 12)}`), previous: previewed.journal, reply: preview(grown) });
+    const resumed = await fakeRun({ runbook, operator: approve(`prune=${shortDigest(reviewDigest(grown))}`), previous: previewed.journal, reply: preview(grown) });
     expect(resumed.requests).toEqual([]);
     expect(resumed.result).toMatchObject({
       status: 'paused',
       reason: 'step-failed',
-      waiting: [{ kind: 'failure', step: 'prune', flag: '--from prune', detail: `prune started on a reviewed list of 3 items (sha256 ${first}) and its list is now 4 items (sha256 ${reviewDigest(grown).slice(0, 12)}): it cannot go on with another list, only start afresh on the new one (reviewed again)` }],
+      waiting: [{ kind: 'failure', step: 'prune', flag: '--from prune', detail: `prune started on a reviewed list of 3 items (sha256 ${first}) and its list is now 4 items (sha256 ${shortDigest(reviewDigest(grown))}): it cannot go on with another list, only start afresh on the new one (reviewed again)` }],
     });
   });
 
@@ -139,8 +139,31 @@ describe('reviewed lists', () => {
     expect(JSON.stringify(run.journal)).not.toContain('s3cr3t-t0ken');
   });
 
+  it('output that cannot be read (JSON cut off half-way, too large) stops the run as an unreviewed item does', async () => {
+    const digest = shortDigest(reviewDigest(CANDIDATES));
+    const runbook = RUNBOOK('delete-fresh-query').replace("capture: { deleted: { regex: '^deleted: (.*)$', from: stderr, all: true } }", 'capture: { deleted: { json: true } }');
+    const halfway = (request: ExecRequest) => (scriptOf(request) === 'preview' ? { stdout: `${CANDIDATES.join('\n')}\n` } : { stdout: '["acme/app:1.0", "acme/db:pr', outcome: { kind: 'exited' as const, exitCode: 1 } });
+    const run = await fakeRun({ runbook, operator: approve(`prune=${digest}`), reply: halfway });
+    expect(run.result).toMatchObject({ status: 'paused', reason: 'step-failed', waiting: [{ detail: expect.stringContaining('UNREVIEWED: prune: what it acted on cannot be checked against the list reviewed at prune (capture deleted: stdout is not JSON') }] });
+    // Printed nothing: acted on nothing it says; its own failure stands.
+    const silent = await fakeRun({ runbook, operator: approve(`prune=${digest}`), reply: (r) => (scriptOf(r) === 'preview' ? { stdout: `${CANDIDATES.join('\n')}\n` } : { outcome: { kind: 'exited' as const, exitCode: 1 } }) });
+    expect(silent.journal.find((e) => e.type === 'unit-finished' && e.unit.step === 'prune')).toMatchObject({ outcome: 'failed', reason: 'exit code 1' });
+    // More than a capture holds: the check cannot read it, so it does not pass it.
+    const flood = 'deleted: acme/app:1.0\n'.repeat(1 + (16 * 1024 * 1024) / 22);
+    const big = await fakeRun({ runbook: RUNBOOK('delete-fresh-query'), operator: approve(`prune=${digest}`), reply: (r) => (scriptOf(r) === 'preview' ? { stdout: `${CANDIDATES.join('\n')}\n` } : { stderr: flood }) });
+    expect(big.journal.find((e) => e.type === 'unit-finished' && e.unit.step === 'prune')).toMatchObject({ outcome: 'failed', unreviewed: ['(unreadable: stderr is too large to read)'] });
+  });
+
+  it('a foreach step that reviews a list must go over that list: validate refuses any other', async () => {
+    const other = RUNBOOK('delete ${{ item }}').replace('    confirm:\n', '    foreach: ${{ steps.preview.outputs.candidates[0:1] }}\n    confirm:\n');
+    await expect(fakeRun({ runbook: other, reply: () => ({}) })).rejects.toThrow(/a step that reviews a list acts on that list: make `foreach` the same expression as `confirm.review`/);
+    const same = RUNBOOK('delete ${{ item }}').replace('    confirm:\n', '    foreach: ${{ steps.preview.outputs.candidates }}\n    confirm:\n');
+    const run = await fakeRun({ runbook: same, operator: approve(`prune=${shortDigest(reviewDigest(CANDIDATES))}`), reply: preview(CANDIDATES) });
+    expect(run.result).toEqual({ status: 'succeeded' });
+  });
+
   it('what was deleted within the list passes; validate refuses review and withinReview where they mean nothing', async () => {
-    const digest = reviewDigest(CANDIDATES).slice(0, 12);
+    const digest = shortDigest(reviewDigest(CANDIDATES));
     const run = await fakeRun({ runbook: RUNBOOK('delete-fresh-query'), operator: approve(`prune=${digest}`), reply: preview(CANDIDATES, 'acme/web:old') });
     expect(run.result).toEqual({ status: 'succeeded' });
     await expect(fakeRun({ runbook: RUNBOOK().replace('    destructive: true\n', ''), reply: () => ({}) })).rejects.toThrow(/a reviewed list is confirmed before a destructive step/);

@@ -59,13 +59,13 @@ describe('acp-registry-v2-prune', () => {
     // The dry run's tags, in full, with the digest the approval must name.
     const listed = first.stdout.split('\n').filter((l) => /^ {6}\S+:\S+$/.test(l)).map((l) => l.trim());
     expect(listed.sort()).toEqual([...PRUNED].sort());
-    const digest = /--approve prune=([0-9a-f]{12})/.exec(first.stdout)?.[1];
+    const digest = /--approve prune=([0-9a-f]{32})/.exec(first.stdout)?.[1];
     expect(digest, first.stdout).toBeDefined();
     expect((await listTags(lab.registry, 'team-a/web')).sort()).toEqual(['v1', 'v2', 'v3', 'v4', 'v5']);
 
     const second = await runCli(['resume', 'p', '--ui', 'plain', '--approve', `prune=${digest}`, ...approvals], { cwd: dir, env: env(lab.ac.bin) });
     expect(second.code, second.stdout + second.stderr).toBe(3);
-    const gcDigest = /--approve registry-gc=([0-9a-f]{12})/.exec(second.stdout)?.[1];
+    const gcDigest = /--approve registry-gc=([0-9a-f]{32})/.exec(second.stdout)?.[1];
     expect(gcDigest, second.stdout).toBeDefined();
     expect(await listTags(lab.registry, 'team-a/web')).toEqual(['v4', 'v5']);
     expect(await listTags(lab.registry, 'team-b/api')).toEqual(['1.1', '1.2']);

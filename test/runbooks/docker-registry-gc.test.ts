@@ -132,7 +132,7 @@ describe('docker-registry-gc against a real registry', () => {
     const [m1amd64, sharedArm64] = pushed.children.get(m1)!;
     const expected = [...new Set(DELETED.map((tag) => `app/web ${pushed.digests.get(`app/web:${tag}`)!}`)), `app/multi ${m1}`, `app/multi ${m1amd64!}`];
     expect([...reviewed].sort()).toEqual([...expected].sort());
-    const digest = /--approve delete-manifests=([0-9a-f]{12})/.exec(waiting.stdout)?.[1];
+    const digest = /--approve delete-manifests=([0-9a-f]{32})/.exec(waiting.stdout)?.[1];
     expect(digest).toBeDefined();
     expect(await listTags(registry, 'app/web')).toEqual(expect.arrayContaining(DELETED));
 

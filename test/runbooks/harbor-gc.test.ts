@@ -97,7 +97,7 @@ function started(events: JournalEvent[]): string[] {
 
 /** The reviewed list a paused run printed, and the digest it must be approved with. */
 function reviewIn(stdout: string, step: string): { items: string[]; digest: string } {
-  const header = /review (\d+) items? \(sha256 ([0-9a-f]{12})\)/.exec(stdout);
+  const header = /review (\d+) items? \(sha256 ([0-9a-f]{32})\)/.exec(stdout);
   expect(header, stdout).not.toBeNull();
   expect(stdout).toContain(`--approve ${step}=${header![2]}`);
   const items = [...stdout.matchAll(/^ {6}(sha256:[0-9a-f]{64})$/gm)].map((m) => m[1]!);

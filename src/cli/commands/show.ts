@@ -1,4 +1,4 @@
-import { unitLabel } from '../../journal/events.js';
+import { unitId, unitLabel } from '../../journal/events.js';
 import { findRun } from '../../journal/run-dir.js';
 import type { StepState } from '../../journal/state.js';
 import { layoutTable, outputViews, tableLines, tableTitle, unitOutputs } from '../../tables/index.js';
@@ -47,6 +47,10 @@ export const showCommand: CommandSpec<typeof options> = {
       for (const unit of step.units.values()) {
         const status = unit.status === 'started' && summary.condition !== 'running' ? 'unknown' : unit.status;
         lines.push(`    ${glyph(status)} ${unitLabel(unit.key)} ${status}${unit.exitCode !== undefined ? ` exit ${unit.exitCode}` : ''}${unit.attempt > 1 ? ` attempt ${unit.attempt}` : ''}${unit.reason ? ` — ${unit.reason}` : ''}`);
+        // Kept whatever was decided after (marked done, skipped, run again): the record names what nobody reviewed.
+        for (const act of state.unreviewed.filter((a) => unitId(a.unit) === unitId(unit.key))) {
+          lines.push(`      UNREVIEWED (attempt ${act.attempt}, ${act.at}): acted on ${act.items.length} item${act.items.length === 1 ? '' : 's'} not on the reviewed list: ${act.items.join(', ')}`);
+        }
       }
       lines.push(...outputLines(step, width));
       if (step.review) {
