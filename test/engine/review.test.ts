@@ -117,7 +117,7 @@ describe('reviewed lists', () => {
     // The preview ran again (`resume --only preview`) and found another list; its approval must not reach the old items.
     const grown = [...CANDIDATES, 'acme/db:prod'];
     const rerun: JournalEvent[] = [...run.journal, { type: 'rerun-requested', at: '', by: { user: 'tester', host: 'test' }, only: 'preview', steps: ['preview'] }];
-    const previewed = await fakeRun({ runbook: runbook.replace(/  - id: prune[\s\S]*/, ''), previous: rerun, reply: preview(grown) });
+    const previewed = await fakeRun({ runbook: runbook.replace(/ {2}- id: prune[\s\S]*/, ''), previous: rerun, reply: preview(grown) });
     const resumed = await fakeRun({ runbook, operator: approve(`prune=${shortDigest(reviewDigest(grown))}`), previous: previewed.journal, reply: preview(grown) });
     expect(resumed.requests).toEqual([]);
     expect(resumed.result).toMatchObject({
