@@ -35,7 +35,8 @@ steps:
     kubectl: { args: [delete, pod, '\${{ item }}'] }
 `);
     const result = await runIn(dir, server, ['run', 'delete.yaml', '--site', 'site.yaml', '--ui', 'plain', '--run-id', 'd', '--approve', 'delete-stale']);
-    // kubectl never started: not for --all (a list of pods, then a delete of each), not for minio-0 either.
+    // No delete-all (a list of the pods, then a delete of each), and kubectl never started, not for minio-0 either.
+    expect(server.requests.filter((r) => r.method === 'DELETE' || r.path.endsWith('/pods'))).toEqual([]);
     expect(server.requests).toEqual([]);
     const refusal = 'kubectl.args[2]: ${{ item }} is "--all", which would be read as an option';
     const lines = result.stdout.split('\n').filter((line) => line.includes(refusal));
