@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli, writeFixture } from '../harness/cli.js';
 import { tempDirForTest } from '../harness/tmp.js';
@@ -42,7 +44,9 @@ steps:
     const lines = result.stdout.split('\n').filter((line) => line.includes(refusal));
     expect(lines.length).toBeGreaterThan(0);
     expect(lines[0]).toMatch(/delete-stale failed: kubectl\.args\[2\]/);
-    expect(result.stdout).not.toContain('confirmed');
+    // Refused before the confirmation: --approve was never used.
+    const journal = readFileSync(join(dir, '.fieldbook', 'runs', 'd', 'journal.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string });
+    expect(journal.map((e) => e.type)).not.toContain('confirmation');
     expect(result.code).toBe(1);
   });
 
