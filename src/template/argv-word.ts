@@ -7,7 +7,7 @@ import { nulError, TemplateError } from './errors.js';
 import { evaluate, isTruthy } from './evaluate.js';
 import { parseTemplate } from './parse.js';
 
-/** A value that would have turned an argv element into an option; `field` names the element (`kubectl.args[2]`). */
+/** A value that would have turned an argv element into an option (`kubectl delete pod --all`). */
 export class OptionValueError extends TemplateError {}
 
 const SHOWN_CHARS = 60;
@@ -15,7 +15,7 @@ const SHOWN_CHARS = 60;
 /**
  * Renders one argv element, as `renderArg` does, and refuses it when its leading `-` would come from a value.
  * The runbook marks an element as an option by writing the `-` itself: as text (`--selector=${{ x }}`, `-l`) or
- * as a quoted literal in the expression (`${{ params.force && '--force' || '' }}`).
+ * as a quoted literal the expression picks (`${{ params.dryRun && '--dry-run=server' || '--dry-run=none' }}`).
  */
 export function renderArgvWord(template: string, scope: Scope, field: string): string {
   let out = '';
