@@ -4,7 +4,7 @@ import { evaluateCondition, evaluateItems } from '../plan/plan.js';
 import { displayCommand, renderCommand } from '../plan/render-step.js';
 import type { PlannedStep, PlannedTarget } from '../plan/types.js';
 import { referencedSteps } from '../plan/references.js';
-import { TemplateError, type Value } from '../template/index.js';
+import { OptionValueError, TemplateError, type Value } from '../template/index.js';
 import type { EngineContext } from './context.js';
 import { confirm, manualStep } from './operator-steps.js';
 import { runPool } from './pool.js';
@@ -40,6 +40,8 @@ export async function runStep(ctx: EngineContext, step: PlannedStep): Promise<St
   if ('refused' in fanOut) return cannotStart(ctx, step, fanOut.refused);
   const { items } = fanOut;
   const units = unitsOf(step, items);
+  const optionFromValue = valueMadeOption(ctx, step, units);
+  if (optionFromValue) return cannotStart(ctx, step, optionFromValue);
 
   if (step.destructive && !units.every((u) => isDone(ctx, u.key))) {
     const end = await confirm(ctx, step);
@@ -89,6 +91,24 @@ async function itemsOf(ctx: EngineContext, step: PlannedStep, scope: Record<stri
   const command = renderCommand(step.spec, ctx.site, scope)!;
   const found = await ctx.transports.listPods({ target: target.transport, command, signal: ctx.signal, onStdout: () => {}, onStderr: () => {} });
   return 'refused' in found ? { refused: ctx.masker.mask(found.refused) } : { items: found.pods };
+}
+
+/**
+ * Why the step must not start: one of its commands would have a value as an option (`kubectl delete pod --all`
+ * from a captured line). Checked for every unit still to run, before the confirmation and before any unit runs.
+ */
+function valueMadeOption(ctx: EngineContext, step: PlannedStep, units: { target: PlannedTarget; key: UnitKey }[]): string | undefined {
+  if (step.kind !== 'kubectl') return undefined;
+  for (const unit of units) {
+    if (isDone(ctx, unit.key)) continue;
+    try {
+      renderCommand(step.spec, ctx.site, unitScope(ctx, step, unit.target, unit.key.item?.value, false));
+    } catch (error) {
+      // Other template errors (a reviewed list not confirmed yet) are the unit's to report when it runs.
+      if (error instanceof OptionValueError) return ctx.masker.mask(error.message);
+    }
+  }
+  return undefined;
 }
 
 /**

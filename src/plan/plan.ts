@@ -1,7 +1,7 @@
 import { durationMs } from '../schema/common.js';
 import type { Runbook, StepSpec } from '../schema/runbook.js';
 import type { Site } from '../schema/site.js';
-import { collectPaths, evaluateWhole, isTruthy, parseTemplate, renderText, type Value } from '../template/index.js';
+import { collectPaths, evaluateWhole, isTruthy, parseTemplate, renderText, TemplateError, type Value } from '../template/index.js';
 import { queryColumns } from '../template/json-query.js';
 import { itemValue } from '../template/record-item.js';
 import { declaredOutputs } from '../validate/template-fields.js';
@@ -27,8 +27,18 @@ export function buildPlan(runbook: Runbook, site: Site, params: Record<string, R
     runbook: { name: runbook.metadata.name, title: runbook.metadata.title, ...(runbook.metadata.description ? { description: runbook.metadata.description } : {}) },
     site: { name: site.metadata.name },
     params: shown,
-    steps: runbook.steps.map((step, index) => planStep(step, index, site, base)),
+    steps: runbook.steps.map((step, index) => namingStep(step.id, () => planStep(step, index, site, base))),
   };
+}
+
+// A value the plan already knows (a param) that cannot be used: the error says which step.
+function namingStep<T>(id: string, plan: () => T): T {
+  try {
+    return plan();
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    throw new TemplateError(`step "${id}": ${error.message}`, error.offset, { cause: error });
+  }
 }
 
 function planStep(step: StepSpec, index: number, site: Site, base: Omit<Parameters<typeof buildScope>[0], 'host' | 'item'>): PlannedStep {

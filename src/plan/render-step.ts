@@ -1,6 +1,6 @@
 import type { StepSpec } from '../schema/runbook.js';
 import type { Site } from '../schema/site.js';
-import { renderArg, renderScript, renderText, shellQuote, type Value } from '../template/index.js';
+import { renderArg, renderArgvWord, renderScript, renderText, shellQuote, type Value } from '../template/index.js';
 import { kubeFlags } from '../transports/kubectl/argv.js';
 import type { Command, KubeSettings } from '../transports/types.js';
 
@@ -10,12 +10,13 @@ export function renderCommand(step: StepSpec, site: Site, scope: Record<string, 
   const kubectl = step.kubectl;
   if (!kubectl) return undefined;
   const kube = kubeSettings(site);
-  if (kubectl.args) return { kind: 'kubectl', kube, args: kubectl.args.map((arg) => renderArg(arg, scope)) };
+  if (kubectl.args) return { kind: 'kubectl', kube, args: kubectl.args.map((arg, i) => renderArgvWord(arg, scope, `kubectl.args[${i}]`)) };
   const exec = kubectl.exec!;
+  // Flag values (`-l <selector>`) are read as values whatever they start with; the pod name stands alone.
   const optional = (text: string | undefined) => (text === undefined ? undefined : renderArg(text, scope));
   const target = dropUndefined({
     namespace: optional(exec.namespace),
-    pod: optional(exec.pod),
+    pod: exec.pod === undefined ? undefined : renderArgvWord(exec.pod, scope, 'kubectl.exec.pod'),
     selector: optional(exec.selector),
     container: optional(exec.container),
   });

@@ -98,7 +98,7 @@ export const KubectlExec = z
 /** A kubectl step: plain argv (`args`) or a script run inside a pod (`exec` + `run`). */
 export const KubectlSpec = z
   .strictObject({
-    args: z.array(Template).min(1).optional().describe('kubectl argv without "kubectl"; no shell'),
+    args: z.array(Template).min(1).optional().describe('kubectl argv without "kubectl"; no shell. A value may not start an argument with "-": write an option and its value as one argument, --selector=${{ x }}'),
     exec: KubectlExec.optional(),
     run: Template.optional().describe('script sent on stdin to the container shell (with exec)'),
   })

@@ -5,6 +5,7 @@ import type { Site } from '../schema/site.js';
 import type { YamlSource } from '../schema/yaml-doc.js';
 import { collectPaths, parseTemplate, checkScriptTemplate, TemplateError, type PathRef } from '../template/index.js';
 import { didYouMean } from '../template/did-you-mean.js';
+import { capturePathProblem } from './capture-paths.js';
 import { pathIssue, templateIssue } from './locate-template.js';
 import { declaredOutputs, stepIndex, templateFields, type TemplateField } from './template-fields.js';
 
@@ -133,6 +134,7 @@ function checkStepRef(runbook: Runbook, ids: ReadonlyMap<string, number>, index:
   if (section === 'status') return rest.length ? `steps.${id}.status has no fields` : undefined;
   if (section === 'review') return producer.confirm?.review === undefined ? `step "${id}" has no \`confirm.review\`` : undefined;
   let output = rest[0];
+  let deeper = rest.slice(1);
   if (section === 'hosts') {
     const host = rest[0];
     if (producer.on === undefined || producer.on === 'local') return `step "${id}" does not run on a role's hosts; use steps.${id}.outputs.<name>`;
@@ -140,6 +142,7 @@ function checkStepRef(runbook: Runbook, ids: ReadonlyMap<string, number>, index:
     if (host !== undefined && roleHosts && !roleHosts.includes(host)) return `host "${host}" is not in role "${producer.on}"${hint(host, roleHosts)}`;
     if (rest[1] !== 'outputs') return `use steps.${id}.hosts.<host>.outputs.<name>`;
     output = rest[2];
+    deeper = rest.slice(3);
   }
   if (output === undefined) return `steps.${id}.outputs needs an output name${outputs.length ? `: ${outputs.join(', ')}` : ''}`;
   if (!outputs.includes(output)) {
@@ -147,5 +150,6 @@ function checkStepRef(runbook: Runbook, ids: ReadonlyMap<string, number>, index:
       ? `step "${id}" has no outputs; add a \`capture\` to it`
       : `step "${id}" has no output "${output}"${hint(output, outputs)}; it has ${outputs.join(', ')}`;
   }
-  return undefined;
+  const written = section === 'hosts' ? `steps.${id}.hosts.${rest[0]}.outputs.${output}` : `steps.${id}.outputs.${output}`;
+  return capturePathProblem(producer, output, written, deeper, section === 'hosts');
 }
