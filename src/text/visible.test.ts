@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { visibleDeep, visibleText } from './visible.js';
+import { safeJson, visibleDeep, visibleText } from './visible.js';
 
 describe('visibleText', () => {
   it.each([
@@ -29,5 +29,14 @@ describe('visibleDeep', () => {
   it('makes every string in plain data visible, except the keys it is told to keep', () => {
     const shown = visibleDeep({ a: '\u001b', b: ['\u202e', 1], c: new Map([['k', { d: '\u009b' }]]), phrase: '\u001b' }, new Set(['phrase']));
     expect(shown).toEqual({ a: '\\x1b', b: ['<U+202E>', 1], c: new Map([['k', { d: '\\x9b' }]]), phrase: '\u001b' });
+  });
+});
+
+describe('safeJson', () => {
+  it('writes C1, DEL and bidi controls as \\u escapes, so the JSON parses back to the same text', () => {
+    const value = { text: '\u001b[2J\u009b2J\u007f\u202e' };
+    const json = safeJson(value);
+    expect(json).toBe('{"text":"\\u001b[2J\\u009b2J\\u007f\\u202e"}');
+    expect(JSON.parse(json)).toEqual(value);
   });
 });

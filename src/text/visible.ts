@@ -41,3 +41,11 @@ function mapDeep(value: unknown, keep: ReadonlySet<string>): unknown {
   if (proto !== Object.prototype && proto !== null) return value;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, keep.has(k) ? v : mapDeep(v, keep)]));
 }
+
+// JSON escapes C0 itself; DEL, C1 and the bidi controls become \u escapes too.
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** `JSON.stringify`, with nothing in the text that would drive a terminal showing it; a parser reads the same value. */
+export function safeJson(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
