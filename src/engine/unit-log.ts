@@ -37,6 +37,8 @@ export class UnitLog {
   private earlyLength = 0;
   private failure: unknown;
   private readonly opened: Promise<void>;
+  /** What was written after the header: the footer records it (see src/journal/log-framing.ts). */
+  readonly output = { bytes: 0, endsLine: true };
 
   constructor(private readonly path: string, header: string) {
     this.early.push(header);
@@ -44,7 +46,9 @@ export class UnitLog {
   }
 
   write(text: string): void {
-    if (this.failure !== undefined) return;
+    if (this.failure !== undefined || text === '') return;
+    this.output.bytes += Buffer.byteLength(text);
+    this.output.endsLine = text.endsWith('\n');
     if (this.fd !== undefined) return void writeSync(this.fd, text);
     this.early.push(text);
     this.earlyLength += text.length;
@@ -57,10 +61,10 @@ export class UnitLog {
     if (this.failure !== undefined) throw this.failure;
   }
 
-  /** Write the footer and close; throws when the log could not be opened. */
-  async close(footer: string): Promise<void> {
+  /** Write the footer (made from the output written) and close; throws when the log could not be opened. */
+  async close(footer: (output: { bytes: number; endsLine: boolean }) => string): Promise<void> {
     await this.ready();
-    this.write(footer);
+    writeSync(this.fd!, footer({ ...this.output }));
     closeSync(this.fd!);
   }
 

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { FieldbookError, TransportError } from '../errors.js';
 import { unitLabel, type Review, type UnitKey } from '../journal/events.js';
 import { logPath } from '../journal/run-dir.js';
+import { newLogMark, sectionFooter, sectionHeader, type SectionOutput } from '../journal/log-framing.js';
 import { hostView, MASK } from '../plan/plan.js';
 import { displayCommand, renderCommand } from '../plan/render-step.js';
 import { referencedSteps } from '../plan/references.js';
@@ -93,11 +94,13 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
   // The line is written now and fsynced in the background: meanwhile the transport connects and starts the shell
   // that will read the script, and hands the script over (or starts an argv command) only once the line is
   // durable. Until it is awaited below, a failed fsync must not count as an unhandled rejection.
-  const durable = ctx.record({ type: 'unit-started', unit, attempt, command: display });
+  const mark = newLogMark();
+  const durable = ctx.record({ type: 'unit-started', unit, attempt, command: display, logMark: mark });
   durable.catch(() => undefined);
   ctx.emit({ type: 'unit-started', unit, attempt, command: display });
 
-  const log = new UnitLog(logPath(ctx.paths, step.id, target.name), `# ${new Date().toISOString()} ${unitLabel(unit)} attempt ${attempt}\n# ${display.split('\n').join('\n# ')}\n`);
+  const log = new UnitLog(logPath(ctx.paths, step.id, target.name), sectionHeader(new Date().toISOString(), unitLabel(unit), attempt, display, mark));
+  const footer = (text: string) => (output: SectionOutput) => sectionFooter(mark, text, output);
   const detach = step.detach && target.transport.kind === 'host';
   // A detached unit saves its output offsets once a chunk is in the file: the file must exist before any output.
   if (detach) await log.ready();
@@ -139,7 +142,7 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
   }
   // A journal that cannot be synced stops the run here: the command never got its script, as its log says.
   await durable.catch(async (error: unknown) => {
-    await log.close('# not run: its start could not be written to the journal\n').catch(() => undefined);
+    await log.close(footer('not run: its start could not be written to the journal')).catch(() => undefined);
     throw error;
   });
   batch?.drain();
@@ -152,19 +155,19 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
     const overflow = (['stdout', 'stderr'] as const).find((s) => captured[s].overflowed);
     const result = overflow ? { error: `${overflow} is too large to capture` } : captureOutputs(step.spec.capture, { stdout: captured.stdout.text(), stderr: captured.stderr.text() });
     if ('error' in result) {
-      return finishWithLog(ctx, log, `# ${result.error}\n`, () => finish(ctx, unit, attempt, { outcome: 'failed', reason: result.error }, durationMs, exitCodeOf(outcome)));
+      return finishWithLog(ctx, log, footer(result.error), () => finish(ctx, unit, attempt, { outcome: 'failed', reason: result.error }, durationMs, exitCodeOf(outcome)));
     }
     outputs = result.outputs;
   }
-  const footer = `# ${judged.outcome}${judged.outcome === 'succeeded' ? '' : `: ${judged.reason}`} after ${(durationMs / 1000).toFixed(1)}s\n`;
-  return finishWithLog(ctx, log, footer, () => finish(ctx, unit, attempt, judged, durationMs, exitCodeOf(outcome), outputs));
+  const ended = `${judged.outcome}${judged.outcome === 'succeeded' ? '' : `: ${judged.reason}`} after ${(durationMs / 1000).toFixed(1)}s`;
+  return finishWithLog(ctx, log, footer(ended), () => finish(ctx, unit, attempt, judged, durationMs, exitCodeOf(outcome), outputs));
 }
 
 /**
  * Close the log, then journal the outcome: when the log could not be written (disk full, permissions), the
  * outcome is still journaled (the command did run) before the error stops the run.
  */
-async function finishWithLog(ctx: EngineContext, log: UnitLog, footer: string, record: () => Promise<UnitResult>): Promise<UnitResult> {
+async function finishWithLog(ctx: EngineContext, log: UnitLog, footer: (output: SectionOutput) => string, record: () => Promise<UnitResult>): Promise<UnitResult> {
   const failure = await log.close(footer).then(
     () => undefined,
     (error: unknown) => error,

@@ -62,7 +62,8 @@ export type JournalEvent = Base &
     | { type: 'step-finished'; step: string; status: 'succeeded' | 'failed' | 'skipped'; outputs: Record<string, unknown> }
     | { type: 'confirmation'; step: string; by: Actor; phrase: string; via: 'prompt' | 'flag' | 'checklist'; checklist?: string[]; review?: Review }
     | { type: 'decision'; unit?: UnitKey; step: string; decision: Decision; reason: string; by: Actor; via: 'prompt' | 'flag' | 'policy' }
-    | { type: 'unit-started'; unit: UnitKey; attempt: number; command: string }
+    // logMark: the mark of this attempt's section in the unit's log (src/journal/log-framing.ts); older runs have none.
+    | { type: 'unit-started'; unit: UnitKey; attempt: number; command: string; logMark?: string }
     | { type: 'unit-finished'; unit: UnitKey; attempt: number; outcome: UnitOutcome; exitCode?: number; reason?: string; durationMs: number; outputs?: Record<string, unknown>; unreviewed?: string[] }
     | { type: 'unit-skipped'; unit: UnitKey; reason: string }
     | { type: 'run-paused'; reason: 'interrupted' | 'needs-operator' | 'step-failed'; waiting?: string[] }

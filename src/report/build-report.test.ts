@@ -92,7 +92,7 @@ describe('buildReport', () => {
   it('renders to Markdown with links to the logs relative to where the report is read', () => {
     const report = buildReport({ events: journal(), runbook, logs: LOGS, live: false, generatedBy: 'test' });
     const md = renderMarkdown(report, { logBase: '../runs/r/' });
-    expect(md).toContain('| `fetch@cp1` | ✔ succeeded | 0 | 2 (failed → succeeded) | 0.8s | [logs/fetch/cp1.log](../runs/r/logs/fetch/cp1.log) |');
+    expect(md).toContain('| `fetch@cp1` | ✔ succeeded | 0 | 2 (failed → succeeded) | 0.8s | [logs/fetch/cp1.log](<../runs/r/logs/fetch/cp1.log>) |');
     expect(md).toContain('- `fetch@cp2` attempt 1, started 2026-01-01 10:00:04 UTC: fieldbook stopped while it ran (no outcome was recorded). settled 2026-01-01 10:00:09 UTC by ana@laptop: decided skip: checked by hand (at the prompt). Ended skipped.');
     expect(md).toContain('### · 3. later');
   });

@@ -2,7 +2,7 @@ import { unitId, unitLabel, type JournalEvent, type UnitKey } from '../journal/e
 import { replay, type RunState } from '../journal/state.js';
 import type { Runbook, StepSpec } from '../schema/runbook.js';
 import type { Site } from '../schema/site.js';
-import { attemptOutputs, excerptOf } from './log-sections.js';
+import { attemptOutputs, excerptOf, journaledAttempts, type JournaledAttempt } from './log-sections.js';
 import { REPORT_FORMAT, type Report, type ReportAttempt, type ReportNote, type ReportRecord, type ReportSession, type ReportSite, type ReportStep, type ReportUnit, type ReportUnknown, type RunCondition, type UnitStatus } from './model.js';
 
 /** What a report is built from; read from a run directory by `loadReportInputs`. */
@@ -36,7 +36,8 @@ export function buildReport(inputs: ReportInputs): Report {
 
   const specs = new Map((inputs.runbook?.steps ?? []).map((s) => [s.id, s]));
   const ids = [...specs.keys(), ...[...state.steps.keys()].filter((id) => !specs.has(id))];
-  const steps = ids.map((id) => stepOf(id, specs.get(id), state, histories, records, inputs.logs, condition));
+  const attempts = journaledAttempts(inputs.events);
+  const steps = ids.map((id) => stepOf(id, specs.get(id), state, histories, records, inputs.logs, attempts, condition));
   const counts: Record<UnitStatus, number> = { running: 0, succeeded: 0, failed: 0, skipped: 0, unknown: 0 };
   for (const unit of steps.flatMap((s) => s.units)) counts[unit.status]++;
   for (const unknown of unknowns) unknown.finalStatus = steps.find((s) => s.id === unknown.step)?.units.find((u) => unitId(u.key) === unitId(unknown.unit))?.status ?? 'unknown';
@@ -172,7 +173,7 @@ function walk(events: readonly JournalEvent[], condition: RunCondition) {
   return { histories, records, unknowns, sessions, notes, targets };
 }
 
-function stepOf(id: string, spec: StepSpec | undefined, state: RunState, histories: Map<string, UnitHistory>, records: ReportRecord[], logs: ReadonlyMap<string, string>, condition: RunCondition): ReportStep {
+function stepOf(id: string, spec: StepSpec | undefined, state: RunState, histories: Map<string, UnitHistory>, records: ReportRecord[], logs: ReadonlyMap<string, string>, attempts: readonly JournaledAttempt[], condition: RunCondition): ReportStep {
   const stepState = state.steps.get(id);
   const units: ReportUnit[] = [...(stepState?.units.values() ?? [])].map((unit) => {
     const history = histories.get(unitId(unit.key));
@@ -192,7 +193,7 @@ function stepOf(id: string, spec: StepSpec | undefined, state: RunState, histori
       ...(logs.has(log) ? { log } : {}),
     };
   });
-  attachExcerpts(units, logs);
+  attachExcerpts(units, logs, attempts);
   const kind = spec ? (spec.manual ? 'manual' : spec.kubectl ? 'kubectl' : 'run') : undefined;
   const step: ReportStep = {
     id,
@@ -219,10 +220,9 @@ function stepOf(id: string, spec: StepSpec | undefined, state: RunState, histori
 }
 
 /** Give every attempt the tail of its own output, read from the unit's log (items and retries share a log). */
-function attachExcerpts(units: ReportUnit[], logs: ReadonlyMap<string, string>): void {
+function attachExcerpts(units: ReportUnit[], logs: ReadonlyMap<string, string>, attempts: readonly JournaledAttempt[]): void {
   const mine = new Map([...logs].filter(([path]) => units.some((u) => u.log === path)));
-  const commands = new Map(units.flatMap((u) => u.attempts.map((a) => [`${u.label}#${a.attempt}`, a.command] as const)));
-  const outputs = attemptOutputs(mine, commands);
+  const outputs = attemptOutputs(mine, attempts);
   for (const unit of units) {
     const seen = new Map<number, number>();
     for (const attempt of unit.attempts) {

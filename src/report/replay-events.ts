@@ -1,7 +1,7 @@
 import type { EngineEvent, StepOverview, Waiting } from '../engine/events.js';
 import { unitId, unitLabel, type Actor, type JournalEvent, type UnitKey } from '../journal/events.js';
 import { applyEvent, replay, type RunState } from '../journal/state.js';
-import { attemptOutputs } from './log-sections.js';
+import { attemptOutputs, journaledAttempts } from './log-sections.js';
 
 /** An engine event at the moment (ms since the epoch) the journal says it happened. */
 export interface TimedEvent {
@@ -45,9 +45,7 @@ const OUTPUT_CHUNKS = 12;
 export function replaySessions(input: ReplayInput): ReplaySession[] {
   const first = input.events[0];
   if (!first || first.type !== 'run-started') throw new Error('journal does not begin with run-started');
-  const commands = new Map<string, string>();
-  for (const e of input.events) if (e.type === 'unit-started') commands.set(`${unitLabel(e.unit)}#${e.attempt}`, e.command);
-  const outputs = attemptOutputs(input.logs, commands);
+  const outputs = attemptOutputs(input.logs, journaledAttempts(input.events));
   const outputSeen = new Map<string, number>();
   const overview = new Map(input.steps.map((s) => [s.id, s]));
 

@@ -1,3 +1,4 @@
+import { visibleText } from '../text/visible.js';
 import type { Table } from './record-table.js';
 
 /** A table laid out as terminal lines: the header's lines, then each row's lines (a wrapped cell adds lines). */
@@ -67,10 +68,9 @@ export function wrapText(text: string, width: number): string[] {
     .flatMap((line) => wrapLine(line, limit));
 }
 
-/** A cell's text made safe for a terminal: CR LF as a line break, other control characters as `\t`, `\r`, `\x1b`. */
+/** A cell's text made safe for a terminal ([visibleText](../text/visible.ts)), a tab shown as `\t` (it would break the columns). */
 export function visible(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\r\n/g, '\n').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, (c) => (c === '\t' ? '\\t' : c === '\r' ? '\\r' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  return visibleText(text).replaceAll('\t', '\\t');
 }
 
 function wrapLine(line: string, width: number): string[] {

@@ -161,7 +161,7 @@ describe('engine', () => {
     expect(reached).toEqual(['local']);
     expect(acted).toEqual([]);
     // The log is closed, and says the command never ran.
-    expect(readFileSync(logPath(paths, 'one', 'local'), 'utf8')).toMatch(/# not run: its start could not be written to the journal\n$/);
+    expect(readFileSync(logPath(paths, 'one', 'local'), 'utf8')).toMatch(/# end of section [0-9a-f]{12}: not run: its start could not be written to the journal · 0 bytes of output\n$/);
   });
 
   it('retries a failed execution up to retries.count, then succeeds', async () => {

@@ -41,6 +41,8 @@ export function tmuxServer(dir: string) {
       shot++;
     },
     screen: () => tmux('capture-pane', '-p', '-t', 'e2e'),
+    /** Any other tmux command on this server (options, `pipe-pane`, `display -p`). */
+    tmux,
     keys: (...keys: string[]) => tmux('send-keys', '-t', 'e2e', ...keys),
     /** Wait until the screen shows `text`; return the screen (and keep it as `name` when asked to). */
     async waitFor(text: string | RegExp, name?: string, timeoutMs = 20_000): Promise<string> {

@@ -3,6 +3,7 @@ import { formatPlan } from '../../plan/format.js';
 import type { CommandSpec } from '../command.js';
 import { loadInputs, planFromFlags } from '../inputs.js';
 import { println } from '../io.js';
+import { visibleText } from '../../text/visible.js';
 
 const options = {
   site: { type: 'string' },
@@ -30,7 +31,8 @@ export const planCommand: CommandSpec<typeof options> = {
     if (values.site === undefined) throw new UsageError('plan: --site <site> is required (a plan resolves hosts and params from it)');
     const inputs = await loadInputs(positionals[0]!, values.site, io.cwd);
     const plan = await planFromFlags({ ...inputs, site: inputs.site! }, values, io);
-    println(io.stdout, values.json ? JSON.stringify(plan, (key, value: unknown) => (key === 'spec' ? undefined : value), 2) : formatPlan(plan));
+    // Titles, descriptions and param values in the plan are shown, never sent to the terminal as controls.
+    println(io.stdout, values.json ? JSON.stringify(plan, (key, value: unknown) => (key === 'spec' ? undefined : value), 2) : visibleText(formatPlan(plan)));
     return 0;
   },
 };

@@ -18,6 +18,7 @@ import { createTui } from '../../ui/tui/create-tui.js';
 import type { CommandSpec } from '../command.js';
 import type { CliIO } from '../io.js';
 import { println } from '../io.js';
+import { visibleText } from '../../text/visible.js';
 import { uiKind } from '../run-options.js';
 import { runsDirOf } from '../runs-dir.js';
 
@@ -81,7 +82,7 @@ export const replayCommand: CommandSpec<typeof options> = {
     try {
       for (const [i, session] of sessions.entries()) {
         if (controls.quit) break;
-        if (i > 0) println(say, between(sessions[i - 1]!, session));
+        if (i > 0) println(say, visibleText(between(sessions[i - 1]!, session)));
         await playOne(session, i, sessions.length, kind, plan, controls, maxGap * 1000, io);
       }
       const last = sessions[sessions.length - 1]!;
@@ -105,7 +106,7 @@ async function playOne(session: ReplaySession, index: number, count: number, kin
     await playSession(session.events, controls, {
       maxGapMs,
       deliver: (event) => ui.render(event),
-      progress: (at) => ui.model?.setStatus(`${label} · ${formatClock(new Date(at).toISOString())} UTC · ${controls.paused ? 'PAUSED' : `×${controls.speed}`} · ${KEYS_HELP}`),
+      progress: (at) => ui.model?.setStatus(`${visibleText(label)} · ${formatClock(new Date(at).toISOString())} UTC · ${controls.paused ? 'PAUSED' : `×${controls.speed}`} · ${KEYS_HELP}`),
       now: () => performance.now(),
       sleep: (ms) => delay(ms),
     });

@@ -8,6 +8,7 @@ import { textGlyph, type TextStatus } from '../../ui/text-glyphs.js';
 import { isOpen, summarizeRun, waitingText } from '../run-summary.js';
 import { runsDirOf } from '../runs-dir.js';
 import { itemLabel } from '../../template/record-item.js';
+import { safeJson, visibleText } from '../../text/visible.js';
 
 const options = { 'runs-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
@@ -25,7 +26,7 @@ export const showCommand: CommandSpec<typeof options> = {
     const { state } = summary;
     if (values.json) {
       const steps = [...state.steps.values()].map((s) => ({ ...s, units: [...s.units.values()] }));
-      println(io.stdout, JSON.stringify({ ...state, condition: summary.condition, open: isOpen(summary), steps, dir: paths.dir }, null, 2));
+      println(io.stdout, safeJson({ ...state, condition: summary.condition, open: isOpen(summary), steps, dir: paths.dir }, 2));
       return 0;
     }
     // On a terminal, tables are fitted to its width (long cells wrap); into a pipe or a file they are laid out whole.
@@ -62,7 +63,8 @@ export const showCommand: CommandSpec<typeof options> = {
       lines.push('', 'confirmations and decisions:');
       for (const r of state.records) lines.push(`  ${r.at} ${r.step}${r.unit ? ` ${unitLabel(r.unit)}` : ''}: ${r.kind} by ${r.by.user}@${r.by.host}: ${r.text}`);
     }
-    println(io.stdout, lines.join('\n'));
+    // Titles, reasons, outputs and list items come from runbooks and hosts: none of it may drive the terminal.
+    println(io.stdout, visibleText(lines.join('\n')));
     return 0;
   },
 };

@@ -1,4 +1,5 @@
 import type { Operator } from '../../engine/operator.js';
+import { visibleText } from '../../text/visible.js';
 import type { RunUi } from '../run-ui.js';
 import { createJsonRenderer } from './json-renderer.js';
 import { createPlainRenderer } from './plain-renderer.js';
@@ -16,7 +17,10 @@ export interface PlainUiOptions {
 
 /** One line per state change (CI logs, `tee`), with line prompts on a terminal. */
 export function createPlainUi(options: PlainUiOptions): RunUi {
-  const write = stdoutWriter(options.stdout);
+  // Everything the plain UI writes is shown to a person: a host's output, titles, reasons, list items. None of it
+  // may drive the terminal; fieldbook adds no escapes of its own here.
+  const toStdout = stdoutWriter(options.stdout);
+  const write = (text: string) => toStdout(visibleText(text));
   const renderer = createPlainRenderer(write);
   const prompter = options.interactive ? createPrompter(options.stdin, options.stdout) : undefined;
   const operator: Operator | undefined = prompter ? promptOperator(prompter, write) : undefined;

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
+import { visibleText } from '../../text/visible.js';
 
 /** Line prompts on a terminal; one question at a time. */
 export interface Prompter {
@@ -21,7 +22,7 @@ export function createPrompter(input: NodeJS.ReadableStream, output: NodeJS.Writ
     });
     const rl = createInterface({ input, output: sink, terminal: (input as { isTTY?: boolean }).isTTY === true });
     try {
-      const answer = rl.question(question);
+      const answer = rl.question(visibleText(question));
       muted = hidden;
       const text = await answer;
       if (hidden) output.write('\n');
@@ -30,5 +31,5 @@ export function createPrompter(input: NodeJS.ReadableStream, output: NodeJS.Writ
       rl.close();
     }
   };
-  return { ask: (q) => ask(q, false), askHidden: (q) => ask(q, true), say: (text) => void output.write(text) };
+  return { ask: (q) => ask(q, false), askHidden: (q) => ask(q, true), say: (text) => void output.write(visibleText(text)) };
 }

@@ -1,4 +1,5 @@
 import { wrapText } from '../../tables/index.js';
+import { visibleText } from '../../text/visible.js';
 import { useKeys, useLatest } from './use-keys.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { DialogFrame, fieldRow, type DialogRow } from './dialog-frame.js';
@@ -43,7 +44,7 @@ export function ConfirmDialog({ dialog, height }: { dialog: ConfirmDialogType; h
   const last = wrong.at(-1);
   const required: DialogRow[] = [
     ...(list.search ? [searchRow(list, request.review?.items.length ?? 0)] : []),
-    fieldRow(`Type "${request.phrase}" to run it:`, typed, !searching),
+    fieldRow(`Type "${visibleText(request.phrase)}" to run it:`, typed, !searching),
     hidden
       ? { text: '✘ Too small to show the list: make the terminal taller, review it, then confirm.', color: 'red' }
       : last !== undefined

@@ -1,5 +1,6 @@
 import { useKeys, useLatest } from './use-keys.js';
 import { unitLabel } from '../../journal/events.js';
+import { visibleText } from '../../text/visible.js';
 import { DialogFrame, fieldRow, type DialogRow } from './dialog-frame.js';
 import { editText } from './edit-text.js';
 import type { Dialog } from './types.js';
@@ -39,11 +40,11 @@ export function FailureDialog({ dialog, height, tail, readLog }: FailureDialogPr
     if (input === 'l') return setMode('log');
   });
   const failures: DialogRow[] = request.failed.map((f) => ({ text: `✘ ${unitLabel(f.unit)}: ${f.reason}`, color: 'red' }));
-  const logs: DialogRow[] = request.logPaths.map((path) => ({ text: `log: ${path}`, dim: true }));
+  const logs: DialogRow[] = request.logPaths.map((path) => ({ text: `log: ${visibleText(path)}`, dim: true }));
   const room = Math.max(1, height - 3 - failures.length - logs.length - (mode === 'reason' ? 1 : 0));
   const body: DialogRow[] =
     mode === 'log'
-      ? request.logPaths.flatMap((path) => readLog(path, Math.max(1, Math.floor(room / request.logPaths.length))).map((text) => ({ text: `│ ${text}` })))
+      ? request.logPaths.flatMap((path) => readLog(path, Math.max(1, Math.floor(room / request.logPaths.length))).map((text) => ({ text: `│ ${visibleText(text)}` })))
       : tail(room).map((text) => ({ text: `│ ${text}`, dim: true }));
   return (
     <DialogFrame

@@ -9,6 +9,7 @@ import { seedFromPlan } from './seed.js';
 import { themeFromEnv } from './theme.js';
 import { interruptKeys } from './interrupt-keys.js';
 import { tuiOperator } from './tui-operator.js';
+import { visibleDeep } from '../../text/visible.js';
 
 export interface TuiOptions {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
@@ -35,7 +36,9 @@ export interface TuiOptions {
  */
 export function createTui(options: TuiOptions): RunUi & { model: RunModel } {
   const model = new RunModel({ ...(options.repaintMs !== undefined ? { repaintMs: options.repaintMs } : {}), ...(options.replay ? { replay: options.replay } : {}) });
-  model.seed(seedFromPlan(options.plan, options.state));
+  // What the TUI shows (titles, commands, output, reasons, outputs) comes from runbooks, sites and hosts: made
+  // visible once, here, so none of it can drive the terminal between ink's own escapes.
+  model.seed(visibleDeep(seedFromPlan(options.plan, options.state)));
   const operator = tuiOperator(model);
   const keys = interruptKeys(model, options.interrupt);
 
@@ -79,7 +82,7 @@ export function createTui(options: TuiOptions): RunUi & { model: RunModel } {
 
   return {
     model,
-    render: (event) => model.apply(event),
+    render: (event) => model.apply(visibleDeep(event)),
     // Without a terminal on stdin nobody can answer: questions stop the run (exit 3) instead of waiting forever.
     operator: options.interactive ? operator : undefined,
     ...(options.interactive ? { askSecret: (prompt: string) => operator.askSecret(prompt) } : {}),

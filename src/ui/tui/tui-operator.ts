@@ -1,4 +1,5 @@
 import type { Operator } from '../../engine/operator.js';
+import { visibleDeep } from '../../text/visible.js';
 import { assertNever } from '../../errors.js';
 import type { RunModel } from './run-model.js';
 import type { Dialog } from './types.js';
@@ -31,6 +32,15 @@ function stopAnswer(dialog: Dialog): void {
   }
 }
 
+// Kept as they are: what is typed is compared with the phrase, answers are keyed by the record's name, logs are read
+// by path. The dialogs show these through visibleText themselves.
+const KEPT = new Set(['phrase', 'name', 'logPaths']);
+
+/** A question as the dialogs show it: every text made visible (list items and reasons come from hosts). */
+function shown<T>(request: T): T {
+  return visibleDeep(request, KEPT);
+}
+
 /** Questions from the engine become dialogs in the model; each promise settles when its dialog is answered. */
 export function tuiOperator(model: RunModel): TuiOperator {
   let stopped = false;
@@ -47,12 +57,12 @@ export function tuiOperator(model: RunModel): TuiOperator {
       model.ask(dialog);
     });
   return {
-    confirm: (request) => ask((answer) => ({ kind: 'confirm', request, answer })),
-    manual: (request) => ask((answer) => ({ kind: 'manual', request, answer })),
-    onFailure: (request) => ask((answer) => ({ kind: 'failure', request, answer })),
-    decideUnknown: (request) => ask((answer) => ({ kind: 'unknown', request, answer })),
-    acceptHostKey: (request) => ask((answer) => ({ kind: 'host-key', request, answer })),
-    askSecret: (prompt) => ask((answer) => ({ kind: 'secret', prompt, answer })),
+    confirm: (request) => ask((answer) => ({ kind: 'confirm', request: shown(request), answer })),
+    manual: (request) => ask((answer) => ({ kind: 'manual', request: shown(request), answer })),
+    onFailure: (request) => ask((answer) => ({ kind: 'failure', request: shown(request), answer })),
+    decideUnknown: (request) => ask((answer) => ({ kind: 'unknown', request: shown(request), answer })),
+    acceptHostKey: (request) => ask((answer) => ({ kind: 'host-key', request: shown(request), answer })),
+    askSecret: (prompt) => ask((answer) => ({ kind: 'secret', prompt: visibleDeep(prompt), answer })),
     stop() {
       stopped = true;
       for (const dialog of [...model.dialogs]) stopAnswer(dialog);
