@@ -74,13 +74,20 @@ export function buildReport(inputs: ReportInputs): Report {
     steps,
     records,
     unknowns,
+    unreviewed: state.unreviewed.map((act) => ({
+      label: unitLabel(act.unit),
+      attempt: act.attempt,
+      at: act.at,
+      items: act.items,
+      finalStatus: steps.find((s) => s.id === act.unit.step)?.units.find((u) => unitId(u.key) === unitId(act.unit))?.status ?? 'unknown',
+    })),
     targets,
     notes,
   };
 }
 
 function conditionOf(state: RunState, live: boolean): RunCondition {
-  if (state.status === 'succeeded' || state.status === 'failed') return state.status;
+  if (state.status === 'succeeded' || state.status === 'failed' || state.status === 'abandoned') return state.status;
   if (live) return 'running';
   return state.status === 'paused' ? 'paused' : 'crashed';
 }

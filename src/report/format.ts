@@ -62,6 +62,8 @@ export function conditionText(condition: string, pausedFor?: string): string {
       return `stopped${pausedFor ? ` (${pausedFor.replace('-', ' ')})` : ''}`;
     case 'crashed':
       return 'stopped without finishing (crashed)';
+    case 'abandoned':
+      return 'abandoned (ended for good without finishing)';
     default:
       return condition;
   }

@@ -19,12 +19,12 @@ h3 { font-size: 1.05rem; margin: 0; display: flex; gap: 8px; align-items: baseli
 .run-header { background: var(--paper); border-bottom: 4px solid var(--accent); padding: 20px 16px 16px; }
 .run-header > div { max-width: 1040px; margin: 0 auto; }
 .run-header.succeeded { border-color: var(--ok); } .run-header.failed { border-color: var(--fail); }
-.run-header.crashed, .run-header.paused { border-color: var(--unk); } .run-header.running { border-color: var(--run); }
+.run-header.crashed, .run-header.paused, .run-header.abandoned { border-color: var(--unk); } .run-header.running { border-color: var(--run); }
 .eyebrow { margin: 0; color: var(--muted); font-size: 0.8rem; letter-spacing: 0.06em; text-transform: uppercase; }
 .verdict { margin: 0 0 12px; }
 .badge { display: inline-block; padding: 2px 10px; border-radius: 999px; font-weight: 600; font-size: 0.9rem; }
 .badge.succeeded { background: var(--ok-bg); color: var(--ok); } .badge.failed { background: var(--fail-bg); color: var(--fail); }
-.badge.crashed, .badge.paused { background: var(--unk-bg); color: var(--unk); } .badge.running { background: var(--run-bg); color: var(--run); }
+.badge.crashed, .badge.paused, .badge.abandoned { background: var(--unk-bg); color: var(--unk); } .badge.running { background: var(--run-bg); color: var(--run); }
 .badge.mode { background: var(--skip-bg); color: var(--ink); font-weight: 500; }
 .facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 8px 16px; margin: 0; }
 .facts div { min-width: 0; }

@@ -24,6 +24,8 @@ export interface Report {
   records: ReportRecord[];
   /** Every attempt whose outcome was unknown (crash, lost connection), and what settled it. */
   unknowns: ReportUnknown[];
+  /** Every attempt that acted on items nobody reviewed (`expect.withinReview`), whatever was decided after. */
+  unreviewed: ReportUnreviewed[];
   /** Unit targets (hosts, `local`, `operator`, pods) in the order they first ran: the timeline's rows. */
   targets: string[];
   /** Things a reader should know that are not steps: lock take-overs, re-runs asked for, a torn journal tail. */
@@ -31,7 +33,7 @@ export interface Report {
 }
 
 /** How the run stands: the journal's word, with `crashed` for a run that stopped without saying so. */
-export type RunCondition = 'running' | 'paused' | 'crashed' | 'succeeded' | 'failed';
+export type RunCondition = 'running' | 'paused' | 'crashed' | 'succeeded' | 'failed' | 'abandoned';
 
 export interface ReportRun {
   id: string;
@@ -187,6 +189,15 @@ export interface ReportUnknown {
   /** The decision that settled it (none yet: still open). */
   settled?: ReportRecord;
   /** What the unit ended as. */
+  finalStatus: UnitStatus;
+}
+
+export interface ReportUnreviewed {
+  label: string;
+  attempt: number;
+  at: string;
+  items: string[];
+  /** What the unit ended as (a person may have marked it done or skipped it since). */
   finalStatus: UnitStatus;
 }
 

@@ -38,6 +38,7 @@ ${toc(report)}
 ${report.steps.map((step, i) => stepHtml(step, i, base)).join('\n')}
 </section>
 ${unknownsHtml(report)}
+${unreviewedHtml(report)}
 ${recordsHtml(report)}
 ${paramsHtml(report)}
 ${siteHtml(report)}
@@ -174,6 +175,14 @@ function unknownsHtml(report: Report): string {
     return `<tr><td data-label="unit"><code>${esc(u.label)}</code> #${u.attempt}</td><td data-label="started">${esc(formatTime(u.startedAt))}</td><td data-label="why">${esc(u.reason)}</td><td data-label="settled">${settled}</td><td data-label="ended"><span class="st-${u.finalStatus}">${esc(u.finalStatus)}</span></td></tr>`;
   });
   return `<section id="unknowns"><h2>Unknown outcomes</h2><div class="card"><table class="stack"><thead><tr><th>unit</th><th>started</th><th>why unknown</th><th>settled</th><th>ended</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></section>`;
+}
+
+function unreviewedHtml(report: Report): string {
+  if (!report.unreviewed.length) return '';
+  const rows = report.unreviewed.map(
+    (u) => `<tr><td data-label="unit"><code>${esc(u.label)}</code> #${u.attempt}</td><td data-label="when">${esc(formatTime(u.at))}</td><td data-label="items">${u.items.map((item) => `<code>${esc(item)}</code>`).join(', ')}</td><td data-label="ended"><span class="st-${u.finalStatus}">${esc(u.finalStatus)}</span></td></tr>`,
+  );
+  return `<section id="unreviewed"><h2>UNREVIEWED: acted on items not on the reviewed list</h2><div class="card"><table class="stack"><thead><tr><th>unit</th><th>when</th><th>items</th><th>ended</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></section>`;
 }
 
 function recordsHtml(report: Report): string {

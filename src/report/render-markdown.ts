@@ -62,6 +62,12 @@ export function renderMarkdown(report: Report, options: RenderOptions = {}): str
     out.push('');
   }
 
+  if (report.unreviewed.length) {
+    out.push('## UNREVIEWED: acted on items not on the reviewed list', '');
+    for (const u of report.unreviewed) out.push(`- ${code(u.label)} attempt ${u.attempt}, ${formatTime(u.at)}: ${u.items.map((item) => code(item)).join(', ')}. Ended ${u.finalStatus}.`);
+    out.push('');
+  }
+
   if (report.records.length) {
     out.push('## Confirmations and decisions', '', '| when | step | who | what |', '|---|---|---|---|');
     for (const r of report.records) out.push(`| ${formatTime(r.at)} | ${code(r.step, 'cell')}${r.unit ? ` ${text(r.unit.target)}` : ''} | ${text(formatActor(r.by))} | ${text(describeRecord(r))} |`);

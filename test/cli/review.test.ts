@@ -79,4 +79,24 @@ describe('reviewed lists from the command line', () => {
     expect(md).toContain('40. team-0/app:v39');
     expect(md).toContain(`after reviewing 40 items (sha256 ${digest})`);
   });
+
+  it('the record keeps naming what was acted on unreviewed after a person marks the step done', async () => {
+    const dir = tempDirForTest();
+    writeFixture(dir, 'site.yaml', SITE_LOCAL);
+    writeFixture(dir, 'review.yaml', RUNBOOK.replace("printf '%s\\n' ${{ review }} > deleted.txt", "printf '%s\\n' ${{ review }} prod/payments:stable > deleted.txt"));
+    writeFixture(dir, 'candidates.txt', 'team/a:1\n');
+    const first = await runCli(['run', 'review.yaml', '--site', 'site.yaml', '--run-id', 'r', '--ui', 'plain'], { cwd: dir });
+    const digest = /review 1 item \(sha256 ([0-9a-f]{32})\)/.exec(first.stdout)?.[1];
+    const acted = await runCli(['resume', 'r', '--ui', 'plain', '--approve', `prune=${digest}`], { cwd: dir });
+    expect(acted.code).toBe(1);
+    expect(acted.stdout).toContain('UNREVIEWED: prune: 1 item acted on that was not on the list reviewed at prune: prod/payments:stable');
+    const decided = await runCli(['resume', 'r', '--ui', 'plain', '--approve', `prune=${digest}`, '--decide', 'prune=done'], { cwd: dir });
+    expect(decided.code, decided.stdout + decided.stderr).toBe(0);
+
+    expect((await runCli(['show', 'r'], { cwd: dir })).stdout).toMatch(/UNREVIEWED \(attempt 1, .*\): acted on 1 item not on the reviewed list: prod\/payments:stable/);
+    const md = (await runCli(['report', 'r', '--format', 'md'], { cwd: dir })).stdout;
+    expect(md).toMatch(/## UNREVIEWED: acted on items not on the reviewed list\n\n- `prune` attempt 1, .*: `prod\/payments:stable`\. Ended succeeded\./);
+    expect((await runCli(['report', 'r', '--format', 'html'], { cwd: dir })).code).toBe(0);
+    expect(readFileSync(join(dir, '.fieldbook', 'runs', 'r', 'report.html'), 'utf8')).toContain('<h2>UNREVIEWED: acted on items not on the reviewed list</h2>');
+  });
 });
