@@ -1,14 +1,19 @@
 import { Text } from 'ink';
-import { shortDigest } from '../../journal/review.js';
 import type { DialogRow } from './dialog-frame.js';
 import { gutterText, headerRows, highlight, searchPattern, viewLabel } from './review-list.js';
 import type { ReviewListState } from './use-review-list.js';
 
-/** The header of a reviewed list: how many items, and the digest an approval names. */
+/**
+ * The header of a reviewed list: how many items, and the start of its digest, to tell lists apart at a glance (the
+ * TUI approves by the phrase; the whole approval digest is in the journal, `show` and the reports).
+ */
 export function reviewHeader(review: { items: readonly string[]; digest: string }): string {
   const count = review.items.length;
-  return `Reviewed list: ${count} item${count === 1 ? '' : 's'} (sha256 ${shortDigest(review.digest)})`;
+  return `Reviewed list: ${count} item${count === 1 ? '' : 's'} (sha256 ${review.digest.slice(0, GLANCE)}…)`;
 }
+
+/** Hex digits of the digest the header shows: enough to tell lists apart by eye, short enough for 80 columns. */
+const GLANCE = 12;
 
 /** Rows the list would take to show whole: its header and every item row. */
 export function reviewNeed(list: ReviewListState, header: string, width: number): { rows: number; header: number } {
