@@ -1,11 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../harness/cli.js';
 import { tempDirForTest } from '../harness/tmp.js';
 import { REGISTRY_V2, startRegistryV2Cluster } from '../kube/registry-v2.js';
 import { startAcLab, type AcLab } from './ac-lab.js';
-import { listTags, pulls, pushImages, type TestImage } from './registry-fixture.js';
+import { deleteManifest, listTags, pulls, pushImages, type TestImage } from './registry-fixture.js';
 
 // runbooks/acp-registry-v2-prune.yaml end to end through the CLI: kubectl against a test API server serving an
 // ACP Registry v2 on a real docker-registry's storage, and the ac stand-in (documented output) on the same
@@ -13,7 +13,7 @@ import { listTags, pulls, pushImages, type TestImage } from './registry-fixture.
 // tags go; the kept ones still pull. An ac without --confirm is refused; so is the legacy registry. What the prune
 // deleted is measured (the Image API's ImageStreamTags before and after), not read from ac's output, which no
 // document describes: an ac that words it otherwise, or deletes more than it says, is still checked. A candidate
-// added after the review is refused before anything is deleted.
+// added after the review is refused before anything is deleted; a GC preview whose list and count disagree stops.
 
 const SIZE = 40_000;
 const IMAGES: TestImage[] = [
@@ -50,7 +50,7 @@ params:
 }
 
 // The tests below each push their own repository and whitelist every other one, so that each prunes only its own.
-const OWN_REPOSITORIES = ['wording/app', 'extra/app', 'fresh/app'];
+const OWN_REPOSITORIES = ['wording/app', 'extra/app', 'fresh/app', 'gc/app'];
 function onlyRepository(repository: string): string[] {
   return ['^cpaas-system/', '^team-a/', '^team-b/', ...OWN_REPOSITORIES.filter((r) => r !== repository).map((r) => `^${r}$`)];
 }
@@ -177,6 +177,40 @@ describe('acp-registry-v2-prune', () => {
     expect(await listTags(lab.registry, 'fresh/app')).toEqual(['v1', 'v2', 'v3', 'v4']);
   });
 
+  test('a GC preview that counts blobs but names none stops there: an empty list is never offered for approval', { timeout: 300_000 }, async () => {
+    const dir = tempDirForTest();
+    const pushed = await pushImages(lab.registry, ownImages('gc/app', ['v1']), join(dir, 'layout'));
+    await deleteManifest(lab.registry, 'gc/app', pushed.digests.get('gc/app:v1')!);
+    // An ac whose preview prints its summary ("Would delete N blobs") but not the per-blob lines.
+    const ac = await lab.installAnother('quiet-gc-ac', { gcBlobLines: false });
+    const sitePath = site(dir, lab.cluster!.dataPath, lab.cluster!.kubeconfigPath, ['.*']);
+    // Nothing to prune; an operator ready to approve empty lists (4f53cda18c2b: the digest of every empty list).
+    const empty = ['--approve', 'prune=4f53cda18c2b', '--approve', 'registry-gc=4f53cda18c2b'];
+    const run = await runCli(['run', 'acp-registry-v2-prune', '--site', sitePath, '--run-id', 'g', '--ui', 'plain', ...empty, ...approvals], { cwd: dir, env: env(ac.bin) });
+    const out = run.stdout + run.stderr;
+    expect(run.code, out).toBe(1);
+    expect(out).toMatch(/refused: ac's GC preview says it would delete [1-9]\d* blobs but names 0/);
+    expect(out).not.toContain('--approve registry-gc=');
+    expect(readFileSync(ac.log, 'utf8')).not.toContain('registry gc --confirm');
+  });
+
+  test('with nothing to prune or collect, the prune and the GC are skipped, not run on an approved empty list', { timeout: 300_000 }, async () => {
+    const dir = tempDirForTest();
+    const ac = await lab.installAnother('idle-ac', {});
+    // Whatever earlier tests left unreferenced is collected first, so the preview finds nothing.
+    expect((await ac.run(['adm', 'registry', 'gc', '--confirm'])).code).toBe(0);
+    const sitePath = site(dir, lab.cluster!.dataPath, lab.cluster!.kubeconfigPath, ['.*']);
+    const empty = ['--approve', 'prune=4f53cda18c2b', '--approve', 'registry-gc=4f53cda18c2b'];
+    const run = await runCli(['run', 'acp-registry-v2-prune', '--site', sitePath, '--run-id', 'n', '--ui', 'plain', ...empty, ...approvals], { cwd: dir, env: env(ac.bin) });
+    const out = run.stdout + run.stderr;
+    expect(run.code, out).toBe(0);
+    expect(out).toMatch(/prune skipped: condition is false/);
+    expect(out).toMatch(/registry-gc skipped: condition is false/);
+    const log = readFileSync(ac.log, 'utf8');
+    expect(log).not.toMatch(/prune images .*--confirm/);
+    expect(log.match(/registry gc --confirm/g) ?? []).toHaveLength(1);
+  });
+
   test('plan shows the version guard and the reviews', async () => {
     const dir = tempDirForTest();
     const planned = await runCli(['plan', 'acp-registry-v2-prune', '--site', site(dir, '/registry', '/dev/null')], { cwd: dir });
@@ -185,6 +219,7 @@ describe('acp-registry-v2-prune', () => {
     expect(planned.stdout).toContain('review: every item of ${{ steps.prune-preview.outputs.candidates }}');
     expect(planned.stdout).toContain('review: every item of ${{ steps.gc-preview.outputs.blobs }}');
     expect(planned.stdout).toContain('checks: every item of its deleted is on the list reviewed at prune');
+    expect(planned.stdout).toContain('when ${{ steps.gc-preview.outputs.count != 0 }}');
     expect(planned.stdout).not.toContain('--registry-url');
   });
 });
