@@ -13,7 +13,7 @@ import { ExecSession, type CutPlan, type ExecChannels, type ExecRecord } from '.
 import { acceptExecSpdy, expectedStreams, negotiateSpdy, SPDY_PROTOCOLS } from './exec-spdy.js';
 import { acceptExecWebSocket, negotiateWebSocket, WS_V4, WS_V5 } from './exec-ws.js';
 import { renderKubeconfig } from './kubeconfig.js';
-import { buildStore, type Fixture, type KubeObject } from './objects.js';
+import { buildStore, type Fixture, type KubeObject, type ObjectStore } from './objects.js';
 import { badRequest, discovery, getResource, parseResourcePath, type Reply, type ResourcePath } from './resources.js';
 import { failure, forbidden, notFound } from './status.js';
 import { makeServerCert } from './tls.js';
@@ -74,6 +74,11 @@ export interface KubeApiOptions {
   tls?: boolean;
   /** gitVersion served on /version. @default 'v1.32.0' */
   version?: string;
+  /**
+   * Called before every read is answered, to bring objects derived from the world outside up to date (put and
+   * remove on the store; watches see the changes). @default none
+   */
+  beforeRead?: (store: ObjectStore) => void;
 }
 
 /** One HTTP request as the server saw it. */
@@ -200,6 +205,7 @@ export async function startKubeApi(options: KubeApiOptions = {}): Promise<KubeAp
     const watching = ['true', '1'].includes(url.searchParams.get('watch') ?? '');
     const refused = denied(watching ? 'watch' : path.name === undefined ? 'list' : 'get', path);
     if (refused) return send(res, refused);
+    options.beforeRead?.(store);
     const fixture = store.find(path.group, path.version, path.plural);
     if (watching && fixture !== undefined && path.subresource === undefined) {
       const request = { fixture, namespace: path.namespace, ...(path.name === undefined ? {} : { name: path.name }), query: url.searchParams, accept: req.headers.accept };

@@ -5,7 +5,8 @@
 // test/kube/README.md.
 import { fileURLToPath } from 'node:url';
 import { startKubeApi, type ForbidRule, type KubeApi } from './api-server.js';
-import { loadFixtures, type Fixture, type KubeObject } from './objects.js';
+import { syncImageStreamTags } from './image-stream-tags.js';
+import { loadFixtures, type Fixture, type KubeObject, type ObjectStore } from './objects.js';
 
 export const REGISTRY_V2_FIXTURES_DIR = fileURLToPath(new URL('./fixtures-registry-v2/', import.meta.url));
 export const LEGACY_REGISTRY_FIXTURES_DIR = fileURLToPath(new URL('./fixtures-registry-legacy/', import.meta.url));
@@ -186,6 +187,8 @@ export async function startRegistryV2Cluster(options: RegistryV2ClusterOptions):
     ...(options.forbid ? { forbid: options.forbid } : {}),
     ...(options.context ? { context: options.context } : {}),
     ...(options.namespace ? { namespace: options.namespace } : {}),
+    // Registry v2's tags are ImageStreamTags of its Image API, kept in line with the registry's storage.
+    ...(legacy ? {} : { beforeRead: (store: ObjectStore) => syncImageStreamTags(store, options.registry.storage) }),
   });
   return {
     url: api.url,

@@ -33,6 +33,12 @@ export interface AcOptions {
   kubeconfig?: string;
   /** The kubectl those commands run. @default $KUBECTL, else `kubectl` found on PATH at install */
   kubectl?: string;
+  /** The confirmed prune's line per deleted tag, `{ref}` for the tag (undocumented, so a test may change it). @default 'Deleted {ref}' */
+  confirmWording?: string;
+  /** A tag (`<namespace>/<repository>:<tag>`) every confirmed prune also deletes, silently. @default none */
+  extraDeleteOnConfirm?: string;
+  /** Whether the GC preview prints its per-blob lines (false: only the summary). @default true */
+  gcBlobLines?: boolean;
 }
 
 /** The kubectl binary as an absolute path (a runbook may run ac with another PATH). */
@@ -97,6 +103,9 @@ export async function installAc(dir: string, registry: RegistryFixture, options:
     AC_LAB_REGISTRY_BINARY: REGISTRY_BINARY,
     AC_LAB_IN_USE: inUse,
     AC_LAB_LOG: log,
+    ...(options.confirmWording === undefined ? {} : { AC_LAB_CONFIRM_WORDING: options.confirmWording }),
+    ...(options.extraDeleteOnConfirm === undefined ? {} : { AC_LAB_EXTRA_DELETE: options.extraDeleteOnConfirm }),
+    ...(options.gcBlobLines === false ? { AC_LAB_GC_BLOB_LINES: 'hide' } : {}),
     ...kube,
   };
   const envFile = join(dir, 'ac-lab.env');

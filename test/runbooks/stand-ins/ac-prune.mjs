@@ -10,6 +10,10 @@
 // manifest by digest removes every tag naming it, and each tag gets its own line); "image instances" counts tags;
 // the confirmed run's "Deleted <namespace>/<repository>:<tag>" lines and "Deleted: N"; the [5/5] wording for a dry
 // run with --prune-registry; the cluster's images in use come from the lab's AC_LAB_IN_USE file.
+// Since nothing documents the confirmed run's lines, the lab can change them: AC_LAB_CONFIRM_WORDING is the line
+// per deleted tag ("{ref}" stands for it; default "Deleted {ref}"), so a test shows a runbook does not depend on
+// them. AC_LAB_EXTRA_DELETE names a tag (<namespace>/<repository>:<tag>) that a confirmed run also deletes without
+// saying so: an ac that deletes more than it selected, for tests of what a runbook measures afterwards.
 import { readFileSync } from 'node:fs';
 import { formatDuration } from './go-compat.mjs';
 import { registryGc } from './ac-registry-gc.mjs';
@@ -56,12 +60,18 @@ export async function pruneImages(values, changed, env, out) {
     }
     try {
       await client.deleteManifest(repository, image.digest);
-      for (const tag of image.tags) out.line(`${INDENT}Deleted ${repository}:${tag}`);
+      for (const tag of image.tags) out.line(`${INDENT}${(env.AC_LAB_CONFIRM_WORDING || 'Deleted {ref}').replaceAll('{ref}', `${repository}:${tag}`)}`);
       deleted += image.tags.length;
     } catch (error) {
       for (const tag of image.tags) out.err(`error: failed to delete ${repository}:${tag}: ${error.message}`);
       errors += image.tags.length;
     }
+  }
+  if (values.confirm && env.AC_LAB_EXTRA_DELETE) {
+    const ref = env.AC_LAB_EXTRA_DELETE;
+    const colon = ref.lastIndexOf(':');
+    const image = repositories.find((r) => r.name === ref.slice(0, colon))?.images.find((i) => i.tags.includes(ref.slice(colon + 1)));
+    if (image) await client.deleteManifest(ref.slice(0, colon), image.digest).catch(() => undefined);
   }
   const total = candidates.reduce((n, c) => n + c.image.tags.length, 0);
   out.line('[4/5] Summary');

@@ -5,6 +5,8 @@
 // prints what OpenShift's hard prune prints (openshift-docs, "Hard pruning the registry": "Would delete N blobs",
 // "Would free up 2.835 GiB of disk space", then "Deleted N blobs", "Freed up ... of disk space", with a logrus
 // line per blob). The hint "Use --confirm to actually delete the data" is OpenShift's with ac's flag: a guess.
+// AC_LAB_GC_BLOB_LINES=hide leaves out the preview's per-blob lines and keeps its summary, as a log level that
+// hides info lines would (or another wording): for tests of a runbook that must not review an empty list then.
 import { bytesSize } from './go-compat.mjs';
 import { garbageCollect } from './registry-gc.mjs';
 
@@ -19,7 +21,7 @@ export async function registryGc(confirm, env, out) {
   const at = () => `time="${new Date().toISOString()}" level=info`;
   if (!confirm) {
     const bytes = result.eligible.reduce((n, b) => n + b.size, 0);
-    for (const blob of result.eligible) out.line(`${at()} msg="Would delete blob: ${blob.digest}"`);
+    if (env.AC_LAB_GC_BLOB_LINES !== 'hide') for (const blob of result.eligible) out.line(`${at()} msg="Would delete blob: ${blob.digest}"`);
     out.line(`Would delete ${result.eligible.length} blobs`);
     out.line(`Would free up ${bytesSize(bytes)} of disk space`);
     out.line('Use --confirm to actually delete the data');
