@@ -12,7 +12,7 @@ export const BACKSLASH_MESSAGE =
 export const QUOTED_PARAMETER_MESSAGE =
   '${{ }} inside "${...}" cannot be quoted reliably, because shells treat quotes there differently; assign it to a shell variable first';
 export const SUBSCRIPT_MESSAGE =
-  '${{ }} in an array subscript (a[...]=, ([...]=...), declare a[...]=) cannot be quoted safely, because bash evaluates it as arithmetic, running any $(...) in the value; assign it to a shell variable and check it is a number first';
+  '${{ }} in an array subscript (a[...]=, ([...]=...), declare a[...]=) cannot be quoted safely, because bash evaluates the subscript of an indexed array as arithmetic, running any $(...) in the value; assign it to a shell variable first (k=${{ ... }}): h[$k] is safe in an associative array (declare -A), an index must be checked to be a number';
 export const REDIRECT_MESSAGE =
   '${{ }} after >& or <& cannot be quoted safely: the word there must be a file descriptor number, and bash expands any other word after >& a second time, running any $(...) in the value; write the number, or check the value is one first';
 

@@ -15,7 +15,7 @@ const SUBSTITUTION = (m: string) => `$(touch ${m})`;
 const ASSIGNMENT = (m: string) => `x[$(touch ${m})]=1`;
 const LIST = (m: string) => `($(touch ${m}))`;
 
-const SUBSCRIPT_MESSAGE = /^\$\{\{ \}\} in an array subscript .* cannot be quoted safely, because bash evaluates it as arithmetic/;
+const SUBSCRIPT_MESSAGE = /^\$\{\{ \}\} in an array subscript .* cannot be quoted safely, because bash evaluates the subscript of an indexed array as arithmetic/;
 const NAME_MESSAGE = /^\$\{\{ \}\} as a variable name \(.+\) cannot be quoted safely, because bash evaluates a subscript in a name/;
 const REDIRECT_MESSAGE = /^\$\{\{ \}\} after >& or <& cannot be quoted safely/;
 const CODE_MESSAGE = /^\$\{\{ \}\} as .+ is run as shell code, so quoting cannot make it safe/;

@@ -327,7 +327,7 @@ describe('checkScriptTemplate', () => {
 // Issue #16: where bash reads a word again after quote removal (as arithmetic, a variable name whose subscript is
 // arithmetic, a file name, or code), quoting cannot keep a value inert. test/cli/hostile-positions.test.ts runs them.
 describe('places where bash evaluates a word again', () => {
-  const SUBSCRIPT = /^\$\{\{ \}\} in an array subscript .* because bash evaluates it as arithmetic/;
+  const SUBSCRIPT = /^\$\{\{ \}\} in an array subscript .* because bash evaluates the subscript of an indexed array as arithmetic/;
   const NAME = /^\$\{\{ \}\} as a variable name \(.+\) cannot be quoted safely, because bash evaluates a subscript/;
   const REDIRECT = /^\$\{\{ \}\} after >& or <& cannot be quoted safely/;
   const CODE = /^\$\{\{ \}\} as .+ is run as shell code/;
