@@ -1,17 +1,17 @@
+import {
+  type ArgumentSpec,
+  BUILTINS,
+  NAMES,
+  PLAIN,
+  PROMPT_VARIABLES,
+  type Role,
+  SHELL_LONG_WITH_ARGUMENT,
+  SHELL_SPEC,
+  SHELL_SPEC_C,
+  SHELLS,
+} from './command-specs.js';
 import { attributeMessage, codeMessage, nameMessage, SUBSCRIPT_MESSAGE } from './refusal-messages.js';
 import { isAssignment, type WordShape } from './word-shape.js';
-
-/**
- * What bash does with an argument word, for a value in it: nothing more (`plain`), reads it as a variable name
- * (whose subscript it evaluates as arithmetic), or runs it as shell code.
- */
-type Role = 'plain' | 'name' | 'code';
-
-/** How a command reads its arguments: options taking an argument, then operands (the last one repeats). */
-interface ArgumentSpec {
-  options: Record<string, [Role, string]>;
-  operands: [Role, string][];
-}
 
 /** One finished word of a simple command, as the scanner saw it. */
 export interface ScannedWord {
@@ -42,51 +42,6 @@ export interface CommandWords {
   flags: string;
   previous: string | undefined;
 }
-
-const PLAIN: [Role, string] = ['plain', ''];
-const NAMES = (command: string): [Role, string] => ['name', command];
-const mapfile: ArgumentSpec = {
-  options: { C: ['code', 'the -C callback of mapfile'], c: PLAIN, d: PLAIN, n: PLAIN, O: PLAIN, s: PLAIN, u: PLAIN },
-  operands: [NAMES('the array of mapfile')],
-};
-const completion = (command: string): ArgumentSpec => ({
-  options: {
-    A: PLAIN, G: PLAIN, o: PLAIN, P: PLAIN, S: PLAIN, X: PLAIN,
-    C: ['code', `the -C command of ${command}`], F: ['code', `the -F function of ${command}`], W: ['code', `the -W word list of ${command}, which bash expands again`],
-  },
-  operands: [PLAIN],
-});
-/** Builtins that read an argument as a name or run it; all others' arguments are plain words. */
-const BUILTINS: Record<string, ArgumentSpec | 'declare' | 'test'> = {
-  printf: { options: { v: NAMES('printf -v') }, operands: [PLAIN] },
-  read: {
-    options: { a: NAMES('read -a'), d: PLAIN, i: PLAIN, n: PLAIN, N: PLAIN, p: PLAIN, t: PLAIN, u: PLAIN },
-    operands: [NAMES('read')],
-  },
-  wait: { options: { p: NAMES('wait -p') }, operands: [PLAIN] },
-  unset: { options: {}, operands: [NAMES('unset')] },
-  getopts: { options: {}, operands: [PLAIN, NAMES('getopts'), PLAIN] },
-  mapfile,
-  readarray: mapfile,
-  trap: { options: {}, operands: [['code', 'the action of trap'], PLAIN] },
-  alias: { options: {}, operands: [['code', 'an alias']] },
-  compgen: completion('compgen'),
-  complete: completion('complete'),
-  declare: 'declare',
-  typeset: 'declare',
-  local: 'declare',
-  export: 'declare',
-  readonly: 'declare',
-  test: 'test',
-  '[': 'test',
-};
-
-/** Shells whose `-c` runs its first operand as code (also as an argument of sudo, env, xargs, kubectl exec ...). */
-const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'mksh', 'zsh', 'busybox']);
-const SHELL_LONG_WITH_ARGUMENT = new Set(['--rcfile', '--init-file']);
-
-/** Variables whose value bash expands again as a prompt (PS4 under `set -x`) or runs as a command. */
-const PROMPT_VARIABLES = new Set(['PS0', 'PS1', 'PS2', 'PS4', 'PROMPT_COMMAND']);
 
 /** A command whose name is not read yet. */
 export function newCommandWords(): CommandWords {
@@ -119,7 +74,12 @@ export function listElement(integer: boolean, word: ScannedWord): Refusal[] {
   return refusals;
 }
 
-/** Whether a compound assignment opened in this command's arguments is an integer array (`declare -ia a=(...)`). */
+/** Where `name=(` opens an array list: before the command's name, or in the arguments of `declare` and friends. */
+export function takesArrayList(command: CommandWords): boolean {
+  return !command.named || command.spec === 'declare';
+}
+
+/** Whether an array list opened in this command's arguments is an integer array (`declare -ia a=(...)`). */
 export function declaresInteger(command: CommandWords): boolean {
   return command.spec === 'declare' && command.flags.includes('i');
 }
@@ -133,7 +93,7 @@ function assignmentRefusals(shape: WordShape, prompt: boolean): Refusal[] {
 
 function nameSpec(name: string | undefined): CommandWords['spec'] {
   if (name === undefined) return undefined;
-  if (SHELLS.has(basename(name))) return shellSpec(false);
+  if (SHELLS.has(basename(name))) return SHELL_SPEC;
   return Object.hasOwn(BUILTINS, name) ? BUILTINS[name] : undefined;
 }
 
@@ -143,7 +103,7 @@ function argumentRefusals(command: CommandWords, word: ScannedWord): Refusal[] {
   if (spec === 'test') return roleRefusals(command.previous === '-v' ? NAMES('after -v in test') : PLAIN, word.holes);
   if (spec === undefined) {
     // A shell as an argument (`sudo bash -c ...`, `xargs sh -c ...`) reads the rest as its own arguments.
-    if (word.literal !== undefined && SHELLS.has(basename(word.literal))) Object.assign(command, { spec: shellSpec(false), optionsDone: false, operand: 0 });
+    if (word.literal !== undefined && SHELLS.has(basename(word.literal))) Object.assign(command, { spec: SHELL_SPEC, optionsDone: false, operand: 0 });
     return [];
   }
   return roleRefusals(readArgument(command, spec, word), word.holes);
@@ -219,14 +179,6 @@ function roleRefusals([role, where]: [Role, string], holes: number[]): Refusal[]
   if (role === 'plain' || holes.length === 0) return [];
   return [{ holes, message: role === 'name' ? nameMessage(where) : codeMessage(where) }];
 }
-
-/** A shell: `-o`/`-O` take an argument; with `-c` the first operand is run as code, the rest are `$0`, `$1`, ... */
-function shellSpec(withC: boolean): ArgumentSpec {
-  return withC ? SHELL_SPEC_C : SHELL_SPEC;
-}
-const SHELL_OPTIONS: ArgumentSpec['options'] = { o: PLAIN, O: PLAIN };
-const SHELL_SPEC: ArgumentSpec = { options: SHELL_OPTIONS, operands: [PLAIN] };
-const SHELL_SPEC_C: ArgumentSpec = { options: SHELL_OPTIONS, operands: [['code', 'the command string of a shell -c'], PLAIN] };
 
 function basename(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);

@@ -1,6 +1,6 @@
 import { endsHeredoc, type Heredoc, readBodyLine, readHeredocOperator } from './heredoc.js';
 import { charAt, decodeBackticks, holeAt, type Item } from './script-items.js';
-import { declaresInteger, type Refusal } from './command-words.js';
+import { declaresInteger, type Refusal, takesArrayList } from './command-words.js';
 import { BACKSLASH_MESSAGE, HEREDOC_MESSAGE } from './refusal-messages.js';
 import {
   addChar,
@@ -131,7 +131,7 @@ class ScriptScanner {
         return i + 1;
       case '(': {
         const next = this.peek(i + 1);
-        const list = next.char !== '(' && frame.inWord && opensList(frame.shape) && (frame.commandStart || frame.command.spec === 'declare');
+        const list = next.char !== '(' && frame.inWord && opensList(frame.shape) && takesArrayList(frame.command);
         endWord(frame, this.refuse);
         if (next.char === '(') return this.push({ kind: 'arith', parens: 0, closer: ')' }, next.at + 1);
         if (list) {

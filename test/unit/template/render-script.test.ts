@@ -380,6 +380,10 @@ describe('places where bash evaluates a word again', () => {
     ['sudo bash -c', `sudo -u app bash -c ${X}`, CODE],
     ['kubectl exec -- sh -c', `kubectl exec pod -- sh -c "${X}"`, CODE],
     ['xargs sh -c', `xargs -0 sh -c ${X}`, CODE],
+    ['busybox sh -c', `busybox sh -c ${X}`, CODE],
+    ['read in a while condition', `while IFS= read -r ${X}; do :; done`, NAME],
+    ['read in a subshell after a keyword', `( if true; then builtin read ${X}; fi )`, NAME],
+    ['export after --', `export -- ${X}`, NAME],
     ['mapfile -C', `mapfile -C ${X} a`, CODE],
     ['compgen -W', `compgen -W "${X}"`, CODE],
     ['complete -C', `complete -C ${X} cmd`, CODE],
@@ -412,6 +416,8 @@ describe('places where bash evaluates a word again', () => {
     ['words of case, for and select', `case ${X} in ${X}) ;; esac; for w in ${X}; do :; done`, `case 'a b' in 'a b') ;; esac; for w in 'a b'; do :; done`],
     ['a function definition', `f() { echo ${X}; }; f ${X}`, `f() { echo 'a b'; }; f 'a b'`],
     ['unset and read with literal names, then a value', `unset x; read -r line; echo ${X}`, `unset x; read -r line; echo 'a b'`],
+    ['read -a with a literal name, from a value', `read -r -a arr <<< ${X}; read -r l < ${X}`, `read -r -a arr <<< 'a b'; read -r l < 'a b'`],
+    ['a shell named as an argument, without -c', `docker exec c sh ${X}; echo bash ${X}`, `docker exec c sh 'a b'; echo bash 'a b'`],
   ])('allowed: %s', (_name, template, expected) => {
     expect(renderScript(template, scope)).toBe(expected);
   });
