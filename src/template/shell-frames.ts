@@ -10,7 +10,10 @@ import {
 import type { WordMode } from './shell-word.js';
 import { isAssignment, newShape, shapeChar, shapeExpansion, shapeHole, type WordShape } from './word-shape.js';
 
-/** A command context (the script, `$( )`, `<( )`): tracks words enough to find comments, `case`, `let`, `eval`, `[[`. */
+/**
+ * A command context (the script, `$( )`, `<( )`): tracks words enough to find comments, `case`, `let`, `eval`,
+ * `[[`, redirections, array assignments, and what each simple command does with its words.
+ */
 export interface CommandFrame {
   kind: 'command';
   closedByParen: boolean;
@@ -68,7 +71,7 @@ export type Frame =
 
 // Reserved words after which the next word is still in command position.
 const KEEPS_COMMAND_START = new Set(['then', 'do', 'else', 'elif', 'if', 'while', 'until', 'time', '!', '{']);
-// Builtins that run the next word as a command, and `NAME=value` assignments before a command name.
+// Builtins that run the next word as a command (as do `NAME=value` assignments before it: see `isAssignment`).
 const PREFIX_BUILTINS = new Set(['command', 'builtin']);
 const ARITHMETIC_TESTS = new Set(['-eq', '-ne', '-lt', '-le', '-gt', '-ge']);
 

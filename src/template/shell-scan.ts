@@ -121,7 +121,7 @@ class ScriptScanner {
       case '&':
         if (this.peek(i + 1).char === '>') {
           const second = this.peek(this.peek(i + 1).at + 1);
-          return this.redirection(frame, i, second.char === '>' ? second.at + 1 : second.at);
+          return this.redirection(frame, second.char === '>' ? second.at + 1 : second.at);
         }
         endCommand(frame, this.refuse);
         return i + 1;
@@ -161,9 +161,9 @@ class ScriptScanner {
           return this.push(newCommand(true), next.at + 1);
         }
         if (char === '<' && next.char === '<') {
-          endWord(frame, this.refuse);
           const third = this.peek(next.at + 1);
-          if (third.char === '<') return this.redirection(frame, i, third.at + 1);
+          if (third.char === '<') return this.redirection(frame, third.at + 1);
+          this.endBeforeOperator(frame);
           return this.heredocOperator(next.at + 1);
         }
         // Inside `[[ ]]`, `<` and `>` compare strings.
@@ -171,9 +171,9 @@ class ScriptScanner {
           endWord(frame, this.refuse);
           return i + 1;
         }
-        if (next.char === '&') return this.redirection(frame, i, next.at + 1, 'dup');
+        if (next.char === '&') return this.redirection(frame, next.at + 1, 'dup');
         const double = (char === '>' && (next.char === '>' || next.char === '|')) || (char === '<' && next.char === '>');
-        return this.redirection(frame, i, double ? next.at + 1 : i + 1);
+        return this.redirection(frame, double ? next.at + 1 : i + 1);
       }
       case '#':
         if (frame.inWord) break;
@@ -286,16 +286,18 @@ class ScriptScanner {
     return next;
   }
 
-  /**
-   * A redirection operator from `i` to `next`: a descriptor number right before it (`2>`) is part of it, not an
-   * argument, and the word after it is its target, not an argument either.
-   */
-  private redirection(frame: CommandFrame, i: number, next: number, kind: 'dup' | 'file' = 'file'): number {
+  /** A redirection operator that ends before `next`: the word after it is its target, not an argument. */
+  private redirection(frame: CommandFrame, next: number, kind: 'dup' | 'file' = 'file'): number {
+    this.endBeforeOperator(frame);
+    frame.redirect = kind;
+    return next;
+  }
+
+  /** The word before a redirection operator ends, unless it is the operator's descriptor (`2>`, `{fd}>`). */
+  private endBeforeOperator(frame: CommandFrame): void {
     const descriptor = frame.inWord && frame.plain && /^([0-9]+|\{[A-Za-z_][A-Za-z0-9_]*\})$/.test(frame.word);
     if (descriptor) resetWord(frame);
     else endWord(frame, this.refuse);
-    frame.redirect = kind;
-    return next;
   }
 
   private heredocOperator(i: number): number {
@@ -317,7 +319,8 @@ class ScriptScanner {
     return next;
   }
 
-  // A hole belongs to the current word of every enclosing command (for `[[ ]]` operands).
+  // A hole belongs to the current word of every enclosing command (for `[[ ]]` operands, subscripts, and what
+  // each command does with its arguments: a substitution's output is part of the word too).
   private addHoles(holes: readonly number[]): void {
     this.seen.push(...holes);
     for (const frame of this.commandFrames()) addWordHoles(frame, holes);
