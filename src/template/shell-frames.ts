@@ -1,20 +1,19 @@
+import { commandWord, type CommandWords, listElement, newCommandWords, type Refusal } from './command-words.js';
+import {
+  ARITHMETIC_MESSAGE,
+  EVAL_MESSAGE,
+  nameMessage,
+  PARAMETER_PART_MESSAGE,
+  QUOTED_PARAMETER_MESSAGE,
+  REDIRECT_MESSAGE,
+} from './refusal-messages.js';
 import type { WordMode } from './shell-word.js';
+import { isAssignment, newShape, shapeChar, shapeExpansion, shapeHole, type WordShape } from './word-shape.js';
 
-/** Refusal messages: places where no quoting keeps a value one inert word. */
-export const HEREDOC_MESSAGE =
-  '${{ }} inside a here-document cannot be quoted safely; assign it to a shell variable before the here-document';
-export const ARITHMETIC_MESSAGE =
-  '${{ }} inside arithmetic ($(( )), (( )), $[ ], let, or a [[ ]] -eq/-lt/... operand) cannot be quoted safely, because the shell evaluates the value as code; assign it to a shell variable and check it first';
-export const EVAL_MESSAGE =
-  '${{ }} as an argument of eval is run as shell code, so quoting cannot make it safe; pass it in a shell variable and do not eval it';
-export const PARAMETER_PART_MESSAGE =
-  '${{ }} in the name, index or offset of a ${...} cannot be quoted safely, because the shell evaluates it as a name or arithmetic; assign it to a shell variable first';
-export const BACKSLASH_MESSAGE =
-  'a backslash right before ${{ }} would escape its quoting; remove the backslash (write $${{ for a literal ${{)';
-export const QUOTED_PARAMETER_MESSAGE =
-  '${{ }} inside "${...}" cannot be quoted reliably, because shells treat quotes there differently; assign it to a shell variable first';
-
-/** A command context (the script, `$( )`, `<( )`): tracks words enough to find comments, `case`, `let`, `eval`, `[[`. */
+/**
+ * A command context (the script, `$( )`, `<( )`): tracks words enough to find comments, `case`, `let`, `eval`,
+ * `[[`, redirections, array assignments, and what each simple command does with its words.
+ */
 export interface CommandFrame {
   kind: 'command';
   closedByParen: boolean;
@@ -31,8 +30,16 @@ export interface CommandFrame {
   wordHoles: number[];
   /** The arguments of this command are evaluated: `let` as arithmetic, `eval` as shell code. */
   evaluates: 'let' | 'eval' | undefined;
-  /** Inside `[[ ... ]]`: its words so far, to find the operands of -eq, -lt, ... */
+  /** Inside `[[ ... ]]`: its words so far, to find the operands of -eq, -lt, -v ... */
   test: TestWord[] | undefined;
+  /** The current word's holes relative to `name[subscript]=value`. */
+  shape: WordShape;
+  /** The simple command so far: its name and how it reads its arguments. */
+  command: CommandWords;
+  /** The next word is the target of a redirection: `dup` after `>&` or `<&`, `file` after the others. */
+  redirect: 'dup' | 'file' | undefined;
+  /** Inside the `( ... )` of an array assignment; `integer` when declared `-i`. */
+  list: { integer: boolean } | undefined;
 }
 
 /** One word inside `[[ ]]`: its text when plain, and its holes. */
@@ -64,9 +71,8 @@ export type Frame =
 
 // Reserved words after which the next word is still in command position.
 const KEEPS_COMMAND_START = new Set(['then', 'do', 'else', 'elif', 'if', 'while', 'until', 'time', '!', '{']);
-// Builtins that run the next word as a command, and `NAME=value` assignments before a command name.
+// Builtins that run the next word as a command (as do `NAME=value` assignments before it: see `isAssignment`).
 const PREFIX_BUILTINS = new Set(['command', 'builtin']);
-const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/;
 const ARITHMETIC_TESTS = new Set(['-eq', '-ne', '-lt', '-le', '-gt', '-ge']);
 
 /** A fresh command context. */
@@ -84,6 +90,10 @@ export function newCommand(closedByParen: boolean): CommandFrame {
     wordHoles: [],
     evaluates: undefined,
     test: undefined,
+    shape: newShape(),
+    command: newCommandWords(),
+    redirect: undefined,
+    list: undefined,
   };
 }
 
@@ -92,18 +102,29 @@ export function addChar(frame: CommandFrame, char: string): void {
   frame.inWord = true;
   if (frame.plain) frame.word += char;
   if (frame.literal !== undefined) frame.literal += char;
+  shapeChar(frame.shape, char, false);
 }
 
 /** A quoted or escaped character of the current word. */
 export function addQuoted(frame: CommandFrame, char: string): void {
   markWord(frame);
   if (frame.literal !== undefined) frame.literal += char;
+  shapeChar(frame.shape, char, true);
 }
 
 /** An expansion in the current word: what it says after quote removal cannot be known. */
 export function addExpansion(frame: CommandFrame): void {
   markWord(frame);
   frame.literal = undefined;
+  shapeExpansion(frame.shape);
+}
+
+/** Holes in the current word (directly, or inside a quote or substitution in it). */
+export function addWordHoles(frame: CommandFrame, holes: readonly number[]): void {
+  markWord(frame);
+  frame.literal = undefined;
+  for (const hole of holes) shapeHole(frame.shape, hole);
+  frame.wordHoles.push(...holes);
 }
 
 /** Something other than a plain character is part of the current word. */
@@ -113,44 +134,65 @@ export function markWord(frame: CommandFrame): void {
 }
 
 /** A command ended (`;`, `&`, `|`, newline, `)`): the next word is a command name again. */
-export function endCommand(frame: CommandFrame, refuse: (hole: number) => void): void {
+export function endCommand(frame: CommandFrame, refuse: (refusal: Refusal) => void): void {
   endWord(frame, refuse);
   frame.commandStart = true;
   frame.evaluates = undefined;
+  frame.command = newCommandWords();
+  frame.redirect = undefined;
 }
 
 /**
- * A word just ended: follow `case` ... `esac` (whose `)` closes a pattern, not a `$( )`), command position,
- * `let`, and `[[ ]]`, whose arithmetic operands are reported through `refuse`.
+ * A word just ended: a redirection's target, an element of an array assignment, or a word of a command. Follows
+ * `case` ... `esac` (whose `)` closes a pattern, not a `$( )`), command position, `let`, `[[ ]]`, and what the
+ * command does with each argument; holes no quoting makes safe are reported through `refuse`.
  */
-export function endWord(frame: CommandFrame, refuse: (hole: number) => void): void {
+export function endWord(frame: CommandFrame, refuse: (refusal: Refusal) => void): void {
   if (!frame.inWord) return;
+  const scanned = { literal: frame.literal, prefix: frame.word, holes: frame.wordHoles, shape: frame.shape };
+  if (frame.redirect) {
+    if (frame.redirect === 'dup' && scanned.holes.length > 0) refuse({ holes: scanned.holes, message: REDIRECT_MESSAGE });
+    frame.redirect = undefined;
+    return resetWord(frame);
+  }
+  if (frame.list) {
+    listElement(frame.list.integer, scanned).forEach(refuse);
+    return resetWord(frame);
+  }
   const word = frame.plain ? frame.word : undefined;
   const name = frame.literal;
   const atStart = frame.commandStart;
-  if (frame.test) {
-    // Refused as each word ends, not when `]]` is seen: a closing the scanner misreads must not let one through.
-    const previous = frame.test.at(-1);
-    if (isArithmeticTest(previous?.text)) frame.wordHoles.forEach(refuse);
-    if (isArithmeticTest(word)) previous?.holes.forEach(refuse);
-    frame.test.push({ text: word, holes: frame.wordHoles });
-    if (word === ']]') frame.test = undefined;
-  } else if (atStart && word === '[[') {
-    frame.test = [];
-  }
+  const inTest = frame.test !== undefined || (atStart && word === '[[');
+  if (frame.test) testWord(frame.test, word, frame.wordHoles, refuse);
+  else if (atStart && word === '[[') frame.test = [];
+  if (frame.test && word === ']]') frame.test = undefined;
   if (atStart && word === 'case') frame.caseDepth++;
   else if (atStart && word === 'esac' && frame.caseDepth > 0) frame.caseDepth--;
   if (atStart && (name === 'let' || name === 'eval')) frame.evaluates = name;
-  const keepsStart =
-    (word !== undefined && KEEPS_COMMAND_START.has(word)) ||
-    (name !== undefined && PREFIX_BUILTINS.has(name)) ||
-    ASSIGNMENT.test(frame.word);
-  frame.commandStart = (word === 'in' && frame.caseDepth > 0) || (atStart && keepsStart);
+  const reserved = (word !== undefined && KEEPS_COMMAND_START.has(word)) || (name !== undefined && PREFIX_BUILTINS.has(name));
+  if (!inTest && !(atStart && reserved)) commandWord(frame.command, scanned).forEach(refuse);
+  frame.commandStart = (word === 'in' && frame.caseDepth > 0) || (atStart && (reserved || isAssignment(frame.shape)));
+  resetWord(frame);
+}
+
+/** Forget the current word, as after a redirection's descriptor number (`2>`). */
+export function resetWord(frame: CommandFrame): void {
   frame.inWord = false;
   frame.word = '';
   frame.plain = true;
   frame.literal = '';
   frame.wordHoles = [];
+  frame.shape = newShape();
+}
+
+// One word inside `[[ ]]`: both operands of -eq, -lt, ... are arithmetic; the operand of -v is a variable name.
+// Refused as each word ends, not when `]]` is seen: a closing the scanner misreads must not let one through.
+function testWord(test: TestWord[], word: string | undefined, holes: number[], refuse: (refusal: Refusal) => void): void {
+  const previous = test.at(-1);
+  if (holes.length > 0 && isArithmeticTest(previous?.text)) refuse({ holes, message: ARITHMETIC_MESSAGE });
+  if (isArithmeticTest(word) && previous && previous.holes.length > 0) refuse({ holes: previous.holes, message: ARITHMETIC_MESSAGE });
+  if (holes.length > 0 && previous?.text === '-v') refuse({ holes, message: nameMessage('after -v in [[ ]]') });
+  test.push({ text: word, holes });
 }
 
 function isArithmeticTest(word: string | undefined): boolean {

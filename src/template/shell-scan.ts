@@ -1,25 +1,27 @@
 import { endsHeredoc, type Heredoc, readBodyLine, readHeredocOperator } from './heredoc.js';
 import { charAt, decodeBackticks, holeAt, type Item } from './script-items.js';
+import { declaresInteger, type Refusal, takesArrayList } from './command-words.js';
+import { BACKSLASH_MESSAGE, HEREDOC_MESSAGE } from './refusal-messages.js';
 import {
   addChar,
   addExpansion,
   addQuoted,
-  ARITHMETIC_MESSAGE,
+  addWordHoles,
   arithmeticProblem,
-  BACKSLASH_MESSAGE,
   type CommandFrame,
   endCommand,
   endWord,
   type Frame,
-  HEREDOC_MESSAGE,
   markWord,
   newCommand,
   type ParamFrame,
   type ParamMode,
   readParamName,
   quotedParameterProblem,
+  resetWord,
   wordMode,
 } from './shell-frames.js';
+import { opensList } from './word-shape.js';
 import type { WordContext } from './shell-word.js';
 
 /** Frames in which the shell removes backslash-newline (not quotes that keep it literal, comments or bodies). */
@@ -61,8 +63,8 @@ class ScriptScanner {
     if (top) endWord(top, this.refuse);
   }
 
-  private readonly refuse = (hole: number): void => {
-    this.contexts.set(hole, { error: ARITHMETIC_MESSAGE });
+  private readonly refuse = ({ holes, message }: Refusal): void => {
+    for (const hole of holes) this.contexts.set(hole, { error: message });
   };
 
   private step(i: number): number {
@@ -111,41 +113,67 @@ class ScriptScanner {
         endWord(frame, this.refuse);
         return i + 1;
       case '\n':
-        endCommand(frame, this.refuse);
+        // Inside an array assignment's `( )` a newline only separates words.
+        if (frame.list) endWord(frame, this.refuse);
+        else endCommand(frame, this.refuse);
         this.body = this.pending.shift();
         return i + 1;
-      case ';':
       case '&':
+        if (this.peek(i + 1).char === '>') {
+          const second = this.peek(this.peek(i + 1).at + 1);
+          return this.redirection(frame, second.char === '>' ? second.at + 1 : second.at);
+        }
+        endCommand(frame, this.refuse);
+        return i + 1;
+      case ';':
       case '|':
         endCommand(frame, this.refuse);
         return i + 1;
       case '(': {
-        endWord(frame, this.refuse);
         const next = this.peek(i + 1);
+        const list = next.char !== '(' && frame.inWord && opensList(frame.shape) && takesArrayList(frame.command);
+        endWord(frame, this.refuse);
         if (next.char === '(') return this.push({ kind: 'arith', parens: 0, closer: ')' }, next.at + 1);
+        if (list) {
+          frame.list = { integer: declaresInteger(frame.command) };
+          return i + 1;
+        }
         frame.parens++;
         endCommand(frame, this.refuse);
         return i + 1;
       }
       case ')':
+        if (frame.list) {
+          endWord(frame, this.refuse);
+          frame.list = undefined;
+          return i + 1;
+        }
         endCommand(frame, this.refuse);
         if (frame.parens > 0) frame.parens--;
         else if (frame.caseDepth === 0 && frame.closedByParen) return this.pop(i + 1);
         return i + 1;
       case '<':
       case '>': {
-        endWord(frame, this.refuse);
         const next = this.peek(i + 1);
         if (next.char === '(') {
+          endWord(frame, this.refuse);
           markWord(frame);
           return this.push(newCommand(true), next.at + 1);
         }
         if (char === '<' && next.char === '<') {
           const third = this.peek(next.at + 1);
-          if (third.char === '<') return third.at + 1;
+          if (third.char === '<') return this.redirection(frame, third.at + 1);
+          this.endBeforeOperator(frame);
           return this.heredocOperator(next.at + 1);
         }
-        return i + 1;
+        // Inside `[[ ]]`, `<` and `>` compare strings.
+        if (frame.test) {
+          endWord(frame, this.refuse);
+          return i + 1;
+        }
+        if (next.char === '&') return this.redirection(frame, next.at + 1, 'dup');
+        const double = (char === '>' && (next.char === '>' || next.char === '|')) || (char === '<' && next.char === '>');
+        return this.redirection(frame, double ? next.at + 1 : i + 1);
       }
       case '#':
         if (frame.inWord) break;
@@ -258,6 +286,20 @@ class ScriptScanner {
     return next;
   }
 
+  /** A redirection operator that ends before `next`: the word after it is its target, not an argument. */
+  private redirection(frame: CommandFrame, next: number, kind: 'dup' | 'file' = 'file'): number {
+    this.endBeforeOperator(frame);
+    frame.redirect = kind;
+    return next;
+  }
+
+  /** The word before a redirection operator ends, unless it is the operator's descriptor (`2>`, `{fd}>`). */
+  private endBeforeOperator(frame: CommandFrame): void {
+    const descriptor = frame.inWord && frame.plain && /^([0-9]+|\{[A-Za-z_][A-Za-z0-9_]*\})$/.test(frame.word);
+    if (descriptor) resetWord(frame);
+    else endWord(frame, this.refuse);
+  }
+
   private heredocOperator(i: number): number {
     const { heredoc, next, holes, substitution } = readHeredocOperator(this.items, i);
     this.addHoles(holes);
@@ -277,13 +319,11 @@ class ScriptScanner {
     return next;
   }
 
-  // A hole belongs to the current word of every enclosing command (for `[[ ]]` operands).
+  // A hole belongs to the current word of every enclosing command (for `[[ ]]` operands, subscripts, and what
+  // each command does with its arguments: a substitution's output is part of the word too).
   private addHoles(holes: readonly number[]): void {
     this.seen.push(...holes);
-    for (const frame of this.commandFrames()) {
-      addExpansion(frame);
-      frame.wordHoles.push(...holes);
-    }
+    for (const frame of this.commandFrames()) addWordHoles(frame, holes);
   }
 
   // A character inside quotes that sit directly in a command word counts towards the word's literal text.

@@ -11,6 +11,17 @@ import { buildPayload } from '../../../src/transports/payload.js';
 // Bash runs every command before the first syntax error, so even broken scripts test the scanner.
 const X = '${{ params.x }}';
 
+// Places where bash reads a word again after quote removal (issue #16): as arithmetic in a subscript, as a
+// variable name (whose subscript is arithmetic), as a redirection target it expands twice, or as code; `{}` is a word.
+const EVALUATED_PLACES = [
+  'a[{}]=1', 'a[{}]+=1', 'a=(1 [{}]=2)', 'declare a[{}]=1', 'declare -a a=([{}]=1)', 'unset {}', 'unset a[{}]',
+  'declare {}', 'declare {}=1', 'declare -i n={}', 'declare -a y={}', 'declare -n r={}; : "$r"', 'declare -ia y=(1 {})',
+  'f() { local {}=1; }; f', 'f() { local -n r={}; : "$r"; }; f', 'printf -v {} x', 'printf -v{} x', 'read {} <<< 1',
+  'sleep 0 & wait -n -p {}', 'test -v {}', '[ -v {} ]', '[[ -v {} ]]', ': >&{}', ': 1>& {}', 'trap {} EXIT',
+  'trap -- {} EXIT', 'bash -c {}', 'sh -ec {}', 'env A=1 bash -c {}', 'mapfile -C {} -c 1 a <<< 1', 'compgen -W {}',
+  'PS4={}; set -x; :; set +x', 'export PS4={}; set -x; :; set +x', 'eval : 2>&1 {}',
+];
+
 const { script } = fc.letrec<{ word: string; command: string; script: string }>((tie) => ({
   word: fc.oneof(
     { maxDepth: 3, depthSize: 'small' },
@@ -27,6 +38,7 @@ const { script } = fc.letrec<{ word: string; command: string; script: string }>(
     fc.tuple(tie('word'), tie('command')).map(([w, c]) => `case ${w} in a) ${c};; (b) : ;; *) ${c};; esac`),
     fc.tuple(tie('command'), tie('command')).map(([a, b]) => `${a} | ${b}`),
     tie('command').map((c) => `( ${c} ) # ${X} ' "`),
+    fc.tuple(fc.constantFrom(...EVALUATED_PLACES), tie('word')).map(([place, w]) => place.replace('{}', () => w)),
   ),
   script: fc
     .array(
@@ -56,7 +68,7 @@ const { script } = fc.letrec<{ word: string; command: string; script: string }>(
 // Line continuations and `$$` (the pid) are there because each hid an injection once. A mutation can also spell
 // a command name with an expansion (`e${u:-}val`), which no scanner can see through (docs/expressions.md): rare
 // enough here (once in 100,000 runs) not to be filtered out.
-const rawToken = fc.constantFrom('"', "'", '`', '$(', ')', '(', '}', '${u:-', "$'", '\\', '\\\n', '$$', '#', '\n', ';', 'EOF\n', '<<EOF', X, '<<<', '${u//', 'a=(', '{ ', ' }', '[[ ', ' ]]', ' -eq ', '$[', '((', '))', '${!', '$"');
+const rawToken = fc.constantFrom('"', "'", '`', '$(', ')', '(', '}', '${u:-', "$'", '\\', '\\\n', '$$', '#', '\n', ';', 'EOF\n', '<<EOF', X, '<<<', '${u//', 'a=(', '{ ', ' }', '[[ ', ' ]]', ' -eq ', '$[', '((', '))', '${!', '$"', '>&', '[', ']=', '=(', ' -v ', ' -c ', 'unset ', 'declare ');
 const template = fc.oneof(
   script,
   fc.tuple(script, fc.array(fc.tuple(fc.nat(), rawToken), { maxLength: 3 })).map(([text, edits]) =>
@@ -73,7 +85,12 @@ const payload = fc
   )
   .map(([before, code, after]) => `${before.join('')}${code}${after.join('')}`);
 // Arithmetic evaluates a[...] subscripts, running command substitutions in them: the value alone is the attack.
-const hostileValue = fc.oneof(payload, fc.constant('a[$(touch "$M")]'));
+// PIPESTATUS is always an array (unset and read evaluate a subscript only then); declare also reads `name=value`
+// and, with -a, `( ... )` from a value.
+const hostileValue = fc.oneof(
+  payload,
+  fc.constantFrom('a[$(touch "$M")]', 'PIPESTATUS[$(touch "$M")]', 'x[$(touch "$M")]=1', '($(touch "$M"))'),
+);
 
 /**
  * Runs a rendered script as fieldbook delivers every script (src/transports/payload.ts): read whole, parsed whole
@@ -130,6 +147,9 @@ test.each([
   [': <<EOF\nit\'s $u "\nEOF\n[[ ${{ params.x }} -eq 1 ]]\\', 'a[$(touch "$M")]'],
   ['$("$("$$(")")"${{ params.x }}"', '`$(touch "$M")`'],
   ['(`\\`"\\\\\\\n"${{ params.x }}"\\``)', '$(touch "$M")'],
+  // With the places of issue #16 in the generator, against the scanner before it followed them.
+  ['a[${u:-${{ params.x }}}]=1\n( printf %s a | printf %s a ) # ${{ params.x }} \' "', 'a[$(touch "$M")]'],
+  ['a[""]=1 | a[a=${{ params.x }}]=1', 'a[$(touch "$M")]'],
 ])('found by this test once: %j with %j', (text, value) => {
   const outcome = tryInjection(text, value, markerPlace());
   expect(outcome?.injected ?? false, outcome?.rendered).toBe(false);

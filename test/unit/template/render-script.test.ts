@@ -323,3 +323,102 @@ describe('checkScriptTemplate', () => {
     expect(refusal('cat <<EOF\n${{ params.unknown }}\nEOF').message).toBe(HEREDOC);
   });
 });
+
+// Issue #16: where bash reads a word again after quote removal (as arithmetic, a variable name whose subscript is
+// arithmetic, a file name, or code), quoting cannot keep a value inert. test/cli/hostile-positions.test.ts runs them.
+describe('places where bash evaluates a word again', () => {
+  const SUBSCRIPT = /^\$\{\{ \}\} in an array subscript .* because bash evaluates the subscript of an indexed array as arithmetic/;
+  const NAME = /^\$\{\{ \}\} as a variable name \(.+\) cannot be quoted safely, because bash evaluates a subscript/;
+  const REDIRECT = /^\$\{\{ \}\} after >& or <& cannot be quoted safely/;
+  const CODE = /^\$\{\{ \}\} as .+ is run as shell code/;
+  const ATTRIBUTE = /^\$\{\{ \}\} as the value of declare -i\/-a\/-A\/-n/;
+  const EVAL = /^\$\{\{ \}\} as an argument of eval/;
+  const ARITH = /^\$\{\{ \}\} inside arithmetic/;
+  const X = '${{ params.x }}';
+
+  test.each([
+    ['a subscript in an assignment', `a[${X}]=1`, SUBSCRIPT],
+    ['a quoted subscript in +=', `a["i${X}"]+=1`, SUBSCRIPT],
+    ['a subscript in a prefix assignment', `a[${X}]=1 cmd`, SUBSCRIPT],
+    ['a subscript in a compound assignment', `a=(1 [${X}]=2)`, SUBSCRIPT],
+    ['a subscript in a compound assignment over lines', `a=(\n  [1]=x\n  [${X}]=2\n)`, SUBSCRIPT],
+    ['a substitution in a subscript', `a[$(echo ${X})]=1`, SUBSCRIPT],
+    ['declare a[...]=', `declare -g a[${X}]=1`, SUBSCRIPT],
+    ['export a[...]=', `export a[${X}]=1`, SUBSCRIPT],
+    ['readonly a[...]=', `readonly a[${X}]=1`, SUBSCRIPT],
+    ['local -a ( [...]= )', `local -a a=([${X}]=1)`, SUBSCRIPT],
+    ['a name for declare', `declare -- ${X}`, NAME],
+    ['a quoted name for local', `local "${X}=1"`, NAME],
+    ['flags for declare', `declare -${X} x=1`, NAME],
+    ['unset', `unset -f ${X}`, NAME],
+    ['unset with a subscript', `unset 'a[${X}]'`, NAME],
+    ['read', `read -r a b ${X}`, NAME],
+    ['read -a', `read -ra ${X}`, NAME],
+    ['read after a redirection', `read <<< 1 ${X}`, NAME],
+    ['printf -v', `printf -v ${X} %s`, NAME],
+    ['printf -v in one word', `printf -rv${X} %s`, NAME],
+    ['printf: a value where -v could be', `printf ${X} %s`, NAME],
+    ['wait -p', `wait -n -p ${X}`, NAME],
+    ['getopts', `getopts ab ${X}`, NAME],
+    ['mapfile', `mapfile -t ${X} < f`, NAME],
+    ['test -v', `test -v ${X}`, NAME],
+    ['[ -v ]', `[ -v a${X} ]`, NAME],
+    ['[[ -v ]]', `[[ -n x && -v ${X} ]]`, NAME],
+    ['>&', `echo >&${X}`, REDIRECT],
+    ['<& with a space', `cat <& "${X}"`, REDIRECT],
+    ['2>& before the name', `2>&${X} echo`, REDIRECT],
+    ['declare -i', `declare -i n=${X}`, ATTRIBUTE],
+    ['declare -a', `declare -a y=${X}`, ATTRIBUTE],
+    ['declare -n', `declare -n r="${X}"`, ATTRIBUTE],
+    ['local -A', `local -rA y=${X}`, ATTRIBUTE],
+    ['an integer array', `declare -ia y=(${X})`, ATTRIBUTE],
+    ['trap', `trap ${X} EXIT`, CODE],
+    ['trap --', `trap -- "echo ${X}" EXIT`, CODE],
+    ['bash -c', `bash -c ${X}`, CODE],
+    ['sh -c after options', `/bin/sh -e -o pipefail -c "${X}"`, CODE],
+    ['bash --norc -xc', `bash --norc -xc ${X} name`, CODE],
+    ['sudo bash -c', `sudo -u app bash -c ${X}`, CODE],
+    ['kubectl exec -- sh -c', `kubectl exec pod -- sh -c "${X}"`, CODE],
+    ['xargs sh -c', `xargs -0 sh -c ${X}`, CODE],
+    ['busybox sh -c', `busybox sh -c ${X}`, CODE],
+    ['read in a while condition', `while IFS= read -r ${X}; do :; done`, NAME],
+    ['read in a subshell after a keyword', `( if true; then builtin read ${X}; fi )`, NAME],
+    ['export after --', `export -- ${X}`, NAME],
+    ['mapfile -C', `mapfile -C ${X} a`, CODE],
+    ['compgen -W', `compgen -W "${X}"`, CODE],
+    ['complete -C', `complete -C ${X} cmd`, CODE],
+    ['alias', `alias x=${X}`, CODE],
+    ['PS4', `PS4=${X} cmd`, CODE],
+    ['export PS4', `export PS4="+ ${X}"`, CODE],
+    ['PROMPT_COMMAND', `PROMPT_COMMAND=${X}`, CODE],
+    // `>&` and `&>` are redirections, not `&`: the command goes on (before, `&` ended it and forgot `eval`).
+    ['eval after 2>&1', `eval : 2>&1 ${X}`, EVAL],
+    ['eval after &>', `eval : &>/dev/null ${X}`, EVAL],
+    ['let after a redirection', `>out let y=${X}`, ARITH],
+  ])('refused: %s', (_name, template, message) => {
+    const error = refusal(template);
+    expect(error.message).toMatch(message);
+    expect(error.offset).toBe(template.indexOf('${{'));
+  });
+
+  test.each([
+    ['an element of an array assignment', `a=(${X} "${X}") b[1]=${X}`, `a=('a b' ""'a b'"") b[1]='a b'`],
+    ['an associative key by a variable', `h[k]=${X}; h=([k]=${X})`, `h[k]='a b'; h=([k]='a b')`],
+    ['plain declarations', `declare x=${X}; export X="${X}"; local -r y=${X}`, `declare x='a b'; export X=""'a b'""; local -r y='a b'`],
+    ['a file after >, &>, >>, <', `echo >${X} &>${X} >>${X} <${X} 2>${X}`, `echo >'a b' &>'a b' >>'a b' <'a b' 2>'a b'`],
+    ['a here-string', `cat <<< ${X}`, `cat <<< 'a b'`],
+    ['after a descriptor copy', `echo 2>&1 ${X} >&2`, `echo 2>&1 'a b' >&2`],
+    ['[ and test compare numbers without arithmetic', `[ ${X} -eq 1 ] || test 1 -lt ${X}`, `[ 'a b' -eq 1 ] || test 1 -lt 'a b'`],
+    ['[[ < ]] compares strings', `[[ x < ${X} ]]`, `[[ x < 'a b' ]]`],
+    ['options that take plain words', `read -r -p ${X} -t 5 line; printf -- ${X}; printf '%s' ${X}; printf -v out %s ${X}`, `read -r -p 'a b' -t 5 line; printf -- 'a b'; printf '%s' 'a b'; printf -v out %s 'a b'`],
+    ['a shell with the value as $1', `bash -c 'echo "$1"' _ ${X}; sh script.sh ${X}; bash ${X}`, `bash -c 'echo "$1"' _ 'a b'; sh script.sh 'a b'; bash 'a b'`],
+    ['the signals of trap', `trap 'rm -f "$tmp"' ${X}`, `trap 'rm -f "$tmp"' 'a b'`],
+    ['words of case, for and select', `case ${X} in ${X}) ;; esac; for w in ${X}; do :; done`, `case 'a b' in 'a b') ;; esac; for w in 'a b'; do :; done`],
+    ['a function definition', `f() { echo ${X}; }; f ${X}`, `f() { echo 'a b'; }; f 'a b'`],
+    ['unset and read with literal names, then a value', `unset x; read -r line; echo ${X}`, `unset x; read -r line; echo 'a b'`],
+    ['read -a with a literal name, from a value', `read -r -a arr <<< ${X}; read -r l < ${X}`, `read -r -a arr <<< 'a b'; read -r l < 'a b'`],
+    ['a shell named as an argument, without -c', `docker exec c sh ${X}; echo bash ${X}`, `docker exec c sh 'a b'; echo bash 'a b'`],
+  ])('allowed: %s', (_name, template, expected) => {
+    expect(renderScript(template, scope)).toBe(expected);
+  });
+});
