@@ -58,7 +58,7 @@ function onlyRepository(repository: string): string[] {
 function ownImages(repository: string, tags: string[], firstMonth = 1): TestImage[] {
   return tags.map((tag, i) => ({ repository, tags: [tag], created: `2023-${String(firstMonth + i).padStart(2, '0')}-01T00:00:00Z`, size: SIZE }));
 }
-const digestOf = (stdout: string, step: string) => new RegExp(`--approve ${step}=([0-9a-f]{12})`).exec(stdout)?.[1];
+const digestOf = (stdout: string, step: string) => new RegExp(`--approve ${step}=([0-9a-f]{32})`).exec(stdout)?.[1];
 
 const env = (bin: string) => ({ PATH: `${bin}:${process.env['PATH'] ?? '/usr/bin:/bin'}` });
 const approvals = ['--approve', 'verify-workloads', '--record', 'verify-workloads.usageAfter=measured'];
