@@ -184,9 +184,11 @@ export const StepSpec = z
     if (step.confirm?.review !== undefined && !step.destructive) {
       ctx.addIssue({ code: 'custom', path: ['confirm', 'review'], message: 'a reviewed list is confirmed before a destructive step; add `destructive: true`' });
     }
-    // Items other than the reviewed ones would run under its approval; the confirmation shows the list, not them.
-    if (step.confirm?.review !== undefined && step.foreach !== undefined && (typeof step.foreach !== 'string' || step.foreach.trim() !== step.confirm.review.trim())) {
-      ctx.addIssue({ code: 'custom', path: ['foreach'], message: 'a step that reviews a list acts on that list: make `foreach` the same expression as `confirm.review`, or drop `foreach` and use `${{ review }}`' });
+    // Units over other items (repositories holding the reviewed tags, say) run under the list's approval, which
+    // shows the list, not them: what they act on must then be checked against it.
+    const overReview = typeof step.foreach === 'string' && step.foreach.trim() === step.confirm?.review?.trim();
+    if (step.confirm?.review !== undefined && step.foreach !== undefined && !overReview && step.expect.withinReview === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['foreach'], message: 'a step that reviews a list and goes over other items must check what it acted on: add `expect.withinReview`, or make `foreach` the same expression as `confirm.review`' });
     }
     const within = step.expect.withinReview;
     const acted = within === undefined ? undefined : step.capture[within.output];

@@ -34,7 +34,7 @@ describe('reviewed lists from the command line', () => {
     writeFixture(dir, 'bad.yaml', RUNBOOK.replace('    destructive: true\n', '    destructive: true\n    foreach: ${{ review }}\n'));
     const result = await runCli(['validate', 'bad.yaml', '--site', 'site.yaml'], { cwd: dir });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/bad\.yaml:\d+:\d+: steps\[1\]\.foreach: a step that reviews a list acts on that list: make `foreach` the same expression as `confirm.review`, or drop `foreach` and use `\$\{\{ review \}\}`/);
+    expect(result.stderr).toMatch(/bad\.yaml:\d+:\d+: steps\[1\]\.foreach: "review" is known only once the step is confirmed: not in `foreach` or `when`/);
   });
 
 

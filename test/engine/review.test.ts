@@ -154,9 +154,12 @@ describe('reviewed lists', () => {
     expect(big.journal.find((e) => e.type === 'unit-finished' && e.unit.step === 'prune')).toMatchObject({ outcome: 'failed', unreviewed: ['(unreadable: stderr is too large to read)'] });
   });
 
-  it('a foreach step that reviews a list must go over that list: validate refuses any other', async () => {
-    const other = RUNBOOK('delete ${{ item }}').replace('    confirm:\n', '    foreach: ${{ steps.preview.outputs.candidates[0:1] }}\n    confirm:\n');
-    await expect(fakeRun({ runbook: other, reply: () => ({}) })).rejects.toThrow(/a step that reviews a list acts on that list: make `foreach` the same expression as `confirm.review`/);
+  it('a foreach step that reviews a list goes over that list, or checks what it acted on: validate refuses the rest', async () => {
+    const other = RUNBOOK('delete ${{ item }}').replace('    confirm:\n', "    foreach: ['acme/db:prod']\n    confirm:\n");
+    await expect(fakeRun({ runbook: other.replace(/ {4}expect: .*\n/, ''), reply: () => ({}) })).rejects.toThrow(/a step that reviews a list and goes over other items must check what it acted on: add `expect.withinReview`/);
+    // With the check, an item it acts on beyond the list stops the run.
+    const checked = await fakeRun({ runbook: other, operator: approve(`prune=${shortDigest(reviewDigest(CANDIDATES))}`), reply: preview(CANDIDATES, 'acme/db:prod') });
+    expect(checked.result).toMatchObject({ status: 'paused', reason: 'step-failed', waiting: [{ unreviewed: true }] });
     const same = RUNBOOK('delete ${{ item }}').replace('    confirm:\n', '    foreach: ${{ steps.preview.outputs.candidates }}\n    confirm:\n');
     const run = await fakeRun({ runbook: same, operator: approve(`prune=${shortDigest(reviewDigest(CANDIDATES))}`), reply: preview(CANDIDATES) });
     expect(run.result).toEqual({ status: 'succeeded' });
