@@ -40,10 +40,8 @@ export function UnknownDialog({ dialog, height, width }: { dialog: UnknownDialog
     ...check,
     ...(choice ? [fieldRow(choice === 'done' ? 'Why is it done? (recorded)' : 'Why skip it? (recorded)', reason, true)] : []),
   ];
-  const rerun = request.destructive ? 'r runs it again (its phrase is asked next)' : 'r runs it again';
-  const explain: DialogRow = { text: `${rerun} · d marks it done (it did finish) · s skips it`, dim: true };
-  // Rows left beside the title, the keys, `why`, the output's heading and the line that explains the keys.
-  const tailRows = Math.max(1, height - 2 - required.length - 3);
+  // Rows left beside the title, the keys, `why` and the output's heading.
+  const tailRows = Math.max(1, height - 2 - required.length - 2);
   const printed: DialogRow[] =
     request.lastLines.length === 0
       ? [{ text: 'It printed nothing before it stopped.', dim: true }]
@@ -52,7 +50,7 @@ export function UnknownDialog({ dialog, height, width }: { dialog: UnknownDialog
     <DialogFrame
       height={height}
       title={{ text: ` ? OUTCOME UNKNOWN  ${unitLabel(request.unit)} — ${request.title} `, color: 'magenta', bold: true, inverse: true }}
-      optional={[{ text: `why: ${request.reason}` }, ...printed, explain]}
+      optional={[{ text: `why: ${request.reason}` }, ...printed]}
       required={required}
       keys={
         choice
