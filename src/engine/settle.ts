@@ -61,8 +61,8 @@ export async function settleUnfinished(
   return waiting.length > 0 ? { kind: 'stop', reason: 'needs-operator', waiting } : undefined;
 }
 
-/** How many lines an unknown unit shows of what it printed last. */
-const LAST_LINES = 5;
+/** How many lines of what an unknown unit printed last are offered (a dialog shows what fits; a stop prints 5). */
+const LAST_LINES = 12;
 
 /** What the operator needs to settle an unknown unit: where it had got to, its log, and how to check the target. */
 function unknownRequest(ctx: EngineContext, step: PlannedStep, key: UnitKey, reason: string): UnknownRequest {
@@ -96,7 +96,7 @@ function checkHint(ctx: EngineContext, step: PlannedStep, key: UnitKey): string 
 /** The same, as lines under a waiting item when nobody can be asked. */
 function unknownNotes(request: UnknownRequest): string[] {
   return [
-    ...(request.lastLines.length > 0 ? ['it printed last:', ...request.lastLines.map((line) => `│ ${line}`)] : ['it printed nothing']),
+    ...(request.lastLines.length > 0 ? ['it printed last:', ...request.lastLines.slice(-5).map((line) => `│ ${line}`)] : ['it printed nothing']),
     `log: ${request.logPath}`,
     ...(request.check ? request.check.split('\n').map((line, i) => (i === 0 ? `check: ${line}` : `  ${line}`)) : []),
   ];

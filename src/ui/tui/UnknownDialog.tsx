@@ -1,6 +1,7 @@
 import { useKeys, useLatest } from './use-keys.js';
 import { unitLabel } from '../../journal/events.js';
 import { visible, wrapText } from '../../tables/index.js';
+import { cutRows } from './confirm-layout.js';
 import { DialogFrame, fieldRow, type DialogRow } from './dialog-frame.js';
 import { editText } from './edit-text.js';
 import type { Dialog } from './types.js';
@@ -35,11 +36,10 @@ export function UnknownDialog({ dialog, height, width }: { dialog: UnknownDialog
   const check: DialogRow[] = request.check
     ? [{ text: 'Check the target before you decide:', bold: true }, ...wrap(request.check, '  ').map((text) => ({ text, color: 'cyan' }))]
     : [{ text: 'It may have finished, partly run, or not run at all: check the target first.', dim: true }];
-  const required: DialogRow[] = [
-    ...wrap(`log: ${request.logPath}`, '').map((text) => ({ text, dim: true })),
-    ...check,
-    ...(choice ? [fieldRow(choice === 'done' ? 'Why is it done? (recorded)' : 'Why skip it? (recorded)', reason, true)] : []),
-  ];
+  const log: DialogRow[] = wrap(`log: ${request.logPath}`, '').map((text) => ({ text, dim: true }));
+  const field = choice ? [fieldRow(choice === 'done' ? 'Why is it done? (recorded)' : 'Why skip it? (recorded)', reason, true)] : [];
+  // On a small terminal the check is cut, saying so, before the log path or the reason field would be.
+  const required: DialogRow[] = [...log, ...cutRows(check, height - 2 - log.length - field.length), ...field];
   // Rows left beside the title, the keys, `why` and the output's heading.
   const tailRows = Math.max(1, height - 2 - required.length - 2);
   const printed: DialogRow[] =
