@@ -18,6 +18,8 @@ describe('attemptOutput', () => {
       '',
     ].join('\n');
     expect(attemptOutput(log, unit)).toEqual(['removing a', 'removing b']);
+    // An attempt that ended (cancelled) has a footer: the question already says why.
+    expect(attemptOutput(`${log}# unknown: interrupted by the operator while running after 1.0s\n`, unit)).toEqual(['removing a', 'removing b']);
   });
 
   it('finds the unit of a foreach item by its label, and nothing when no attempt of it was logged', () => {

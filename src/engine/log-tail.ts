@@ -26,8 +26,13 @@ export function attemptOutput(text: string, unit: UnitKey): string[] {
   while (start < lines.length && lines[start]!.startsWith('# ')) start++;
   // Another unit's attempt (the next foreach item on this host) ends this one's output.
   const next = lines.findIndex((line, i) => i >= start && ANY_HEADER.test(line));
-  return lines.slice(start, next < 0 ? undefined : next);
+  const output = lines.slice(start, next < 0 ? undefined : next);
+  // The footer of an attempt that ended (cancelled: `# unknown: ... after 1.0s`) repeats what the question says.
+  if (FOOTER.test(output.at(-1) ?? '')) output.pop();
+  return output;
 }
+
+const FOOTER = /^# (?:succeeded|failed|unknown|refused|cancelled)\b.* after \d+\.\ds$/;
 
 const ANY_HEADER = /^# \d{4}-\d\d-\d\dT\S+ \S.* attempt \d+$/;
 

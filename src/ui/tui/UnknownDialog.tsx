@@ -40,8 +40,9 @@ export function UnknownDialog({ dialog, height, width }: { dialog: UnknownDialog
   const field = choice ? [fieldRow(choice === 'done' ? 'Why is it done? (recorded)' : 'Why skip it? (recorded)', reason, true)] : [];
   // On a small terminal the check is cut, saying so, before the log path or the reason field would be.
   const required: DialogRow[] = [...log, ...cutRows(check, height - 2 - log.length - field.length), ...field];
-  // Rows left beside the title, the keys, `why` and the output's heading.
-  const tailRows = Math.max(1, height - 2 - required.length - 2);
+  // Rows left beside the title, the keys, `why` and the output's heading; a third of a small dialog at most, so the
+  // steps finished before this resume stay in view above it.
+  const tailRows = Math.max(1, Math.min(height - 2 - required.length - 2, Math.max(5, Math.floor(height / 3))));
   const printed: DialogRow[] =
     request.lastLines.length === 0
       ? [{ text: 'It printed nothing before it stopped.', dim: true }]
