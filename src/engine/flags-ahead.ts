@@ -1,3 +1,4 @@
+import { unitLabel } from '../journal/events.js';
 import { shortDigest } from '../journal/review.js';
 import type { RunState } from '../journal/state.js';
 import type { Mode, Plan, PlannedStep } from '../plan/types.js';
@@ -17,9 +18,23 @@ export function askedAhead(plan: Plan, state: RunState, mode: Mode): Waiting[] {
     const status = state.steps.get(step.id)?.status;
     if (status === 'succeeded' || status === 'skipped' || status === 'failed') return [];
     if (step.kind === 'manual') return [manualWaiting(step)];
-    return step.destructive ? [approval(step, state)] : [];
+    return [...doubts(step, state), ...(step.destructive ? [approval(step, state)] : [])];
   });
 }
+
+/**
+ * Units still unknown that a person decides on: also one decided `rerun` whose phrase was then missing (a rerun
+ * does not settle it until it runs), so the command that brings the phrase brings the decision again.
+ */
+function doubts(step: PlannedStep, state: RunState): Waiting[] {
+  if (step.idempotent) return []; // rerun by policy
+  return [...(state.steps.get(step.id)?.units.values() ?? [])]
+    .filter((unit) => unit.status === 'unknown' || (unit.status === 'started' && !(step.detach && onHost(step, unit.key.target))))
+    .map((unit) => waitingFor({ kind: 'decision', step: step.id, unit: unit.key, detail: `${unitLabel(unit.key)}: outcome unknown; decide whether to rerun it, mark it done, or skip it` }));
+}
+
+/** A detached unit on a host is followed again on resume (reattached), not put to a person. */
+const onHost = (step: PlannedStep, target: string) => step.targets.find((t) => t.name === target)?.transport.kind === 'host';
 
 /** The approval a destructive step will need if it runs (again); a reviewed list is approved by the digest it shows. */
 function approval(step: PlannedStep, state: RunState): Waiting {

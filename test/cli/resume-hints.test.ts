@@ -88,6 +88,18 @@ describe('resume hints without a terminal', () => {
     expect(finished.stdout).toContain('wipe | wiped');
   });
 
+  it('a rerun chosen without --approve stops for the phrase; the command it prints then finishes', async () => {
+    const dir = tempDirForTest();
+    await killDuringWipe(dir);
+    const stopped = await runCli(['resume', 'r', '--ui', 'plain', '--decide', 'wipe=rerun'], { cwd: dir });
+    expect(stopped.code).toBe(3);
+    const command = resumeLine(stopped);
+    expect(command).toBe('resume r --approve wipe --decide wipe=<rerun|done|skip> --approve ticket --record ticket.ticket=<ticket> --approve notify');
+    const finished = await runCli([...filled(command!, { '<rerun|done|skip>': 'rerun', '<ticket>': 'CHG-6' }), '--ui', 'plain'], { cwd: dir });
+    expect(finished.code, finished.stdout).toBe(0);
+    expect(finished.stdout).toContain('wipe | wiped');
+  });
+
   it('a manual step with a record: the hint names --record, and using it finishes (no loop)', async () => {
     const dir = tempDirForTest();
     writeFixture(dir, 'site.yaml', SITE_LOCAL);

@@ -96,6 +96,16 @@ describe('a stop with nobody to ask', () => {
     expect(stop.ahead?.map((a) => a.flag)).toEqual(['--approve wipe', '--approve ticket --record ticket.ticket=<ticket>', '--approve prune=<digest> (shown with its list)']);
   });
 
+  it('a rerun decided without the phrase stops for the phrase, and its command brings the decision again', async () => {
+    const { previous, paths } = await cutOff();
+    const rerun = withPresets({ approve: new Set(), decide: new Map([['wipe', 'rerun' as const]]), record: new Map() }, nobody);
+    const resumed = await fakeRun({ runbook: RUNBOOK, operator: rerun, previous, paths, reply: () => ({}), unattended: true });
+    const stop = paused(resumed.events)!;
+    expect(stop.waiting.map((w) => w.kind)).toEqual(['confirmation']);
+    // A rerun settles nothing until it runs: without the decision the next resume would ask it again.
+    expect(stop.resumeCommand).toBe('fieldbook resume fake --approve wipe --decide wipe=<rerun|done|skip> --approve ticket --record ticket.ticket=<ticket>');
+  });
+
   it('on a terminal the resume command stays bare of later approvals: the questions are asked there', async () => {
     const { previous, paths } = await cutOff();
     const resumed = await fakeRun({ runbook: RUNBOOK, previous, paths, reply: () => ({}) });
