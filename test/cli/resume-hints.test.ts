@@ -114,3 +114,17 @@ describe('resume hints without a terminal', () => {
     expect(finished.stdout).toContain('notify | notified CHG-9');
   });
 });
+
+describe('check: in validate', () => {
+  it('checks its references like other prose, and refuses it on a manual step (which has no unknown outcome)', async () => {
+    const dir = tempDirForTest();
+    const steps = (step: string) => `apiVersion: fieldbook/v1\nkind: Runbook\nmetadata: { name: v, title: V }\nsteps:\n${step}`;
+    writeFixture(dir, 'refs.yaml', steps('  - id: r\n    check: "ls ${{ params.nope }}"\n    run: echo\n'));
+    writeFixture(dir, 'manual.yaml', steps('  - id: m\n    check: look\n    manual: { instructions: x }\n'));
+    const refs = await runCli(['validate', 'refs.yaml'], { cwd: dir });
+    expect(refs.code).toBe(2);
+    expect(refs.stderr).toBe('refs.yaml:6:16: steps[0].check: unknown param "nope"\n');
+    const manual = await runCli(['validate', 'manual.yaml'], { cwd: dir });
+    expect(manual.stderr).toBe('manual.yaml:6:12: steps[0].check: `check` says how to see whether a command acted; a manual step runs none\n');
+  });
+});
