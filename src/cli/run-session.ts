@@ -250,6 +250,7 @@ export async function drive(setup: DriveSetup, io: CliIO): Promise<number> {
       signal: controller.signal,
       sleep: (ms, signal) => sleep(ms, signal),
       resumeCommand,
+      unattended: !setup.interactive,
     });
   } finally {
     await ui.close();

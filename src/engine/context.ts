@@ -41,4 +41,9 @@ export interface EngineContext {
   sleep(ms: number, signal: AbortSignal): Promise<void>;
   /** `fieldbook resume <run>`, for messages. */
   resumeCommand: string;
+  /**
+   * Nobody can be asked (no terminal): a stop's resume command then carries the flags of every later question.
+   * @default false
+   */
+  unattended?: boolean;
 }

@@ -1,5 +1,6 @@
 import type { EngineContext } from './context.js';
 import type { PauseReason, Waiting } from './events.js';
+import { askedAhead } from './flags-ahead.js';
 import { runStep } from './step-runner.js';
 
 /** How a run (or this stretch of it) ended. */
@@ -25,10 +26,16 @@ export async function runEngine(ctx: EngineContext): Promise<RunResult> {
   return { status };
 }
 
+/**
+ * Stop, saying how to go on. With nobody to ask, the resume command carries every flag the rest of the run needs
+ * (a flag with words in parentheses needs a person first and is only printed); on a terminal it is bare, since
+ * the questions are asked there and an `--approve` pasted from here would skip a phrase.
+ */
 async function pause(ctx: EngineContext, reason: PauseReason, waiting: Waiting[]): Promise<RunResult> {
-  const flags = [...new Set(waiting.map((w) => w.flag).filter((f) => !f.includes(' (')))];
+  const ahead = ctx.unattended ? askedAhead(ctx.plan, ctx.state, ctx.mode).filter((a) => !waiting.some((w) => w.flag === a.flag)) : [];
+  const flags = [...new Set([...waiting, ...ahead].map((w) => w.flag).filter((f) => !f.includes(' (')))];
   const resumeCommand = [ctx.resumeCommand, ...flags].join(' ');
   await ctx.record({ type: 'run-paused', reason, ...(waiting.length ? { waiting: waiting.map((w) => w.detail) } : {}) });
-  ctx.emit({ type: 'run-paused', reason, waiting, resumeCommand });
+  ctx.emit({ type: 'run-paused', reason, waiting, ...(ahead.length ? { ahead } : {}), resumeCommand });
   return { status: 'paused', reason, waiting };
 }

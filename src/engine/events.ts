@@ -32,6 +32,10 @@ export interface Waiting {
   unreviewed?: boolean;
   /** A step that must start afresh (its reviewed list changed half-way): only `--from <step>` goes on. */
   restart?: boolean;
+  /** A manual step's recorded values: its flag names each (`--record <step>.<name>=<name>`). */
+  records?: string[];
+  /** More for a person, a line each: an unknown unit's last output, its log, how to check the target. */
+  notes?: string[];
 }
 
 /**
@@ -53,7 +57,11 @@ export type EngineEvent =
   | { type: 'recorded'; step: string; what: 'confirmation' | 'decision'; text: string; unit?: UnitRef; decision?: Decision }
   /** The list a destructive step will act on, in full, shown before its confirmation is asked. */
   | { type: 'review'; step: string; count: number; digest: string; items: string[]; command?: string }
-  | { type: 'run-paused'; reason: PauseReason; waiting: Waiting[]; resumeCommand: string }
+  /**
+   * `ahead`: without anyone to ask, what the later steps will ask for too; `resumeCommand` then carries every flag
+   * (placeholders where a person chooses), so one more command goes on to the end.
+   */
+  | { type: 'run-paused'; reason: PauseReason; waiting: Waiting[]; ahead?: Waiting[]; resumeCommand: string }
   | { type: 'run-finished'; status: 'succeeded' | 'failed'; durationMs: number };
 
 export type EngineEventType = EngineEvent['type'];

@@ -9,19 +9,30 @@ import type { Waiting } from './events.js';
 import { finishStep, isDone, waitingFor, type StepEnd } from './step-state.js';
 import { unitScope } from './unit-runner.js';
 
-/** A destructive step waits for its exact phrase; the confirmation records who, when and how. */
-export async function confirm(ctx: EngineContext, step: PlannedStep): Promise<StepEnd | undefined> {
-  const { phrase, message } = confirmation(ctx, step);
+/**
+ * The list a destructive step would be confirmed with, or why it cannot be confirmed at all (the list cannot be
+ * made, holds a secret, or changed half-way): no decision about an interrupted unit changes that, so it comes first.
+ */
+export function listToConfirm(ctx: EngineContext, step: PlannedStep): { review?: Review } | { end: StepEnd } {
   let review: Review | undefined;
   try {
     review = reviewedList(ctx, step);
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error;
     const detail = `${step.id}: its reviewed list cannot be made: ${ctx.masker.mask(error.message)}`;
-    return { kind: 'stop', reason: 'step-failed', waiting: [waitingFor({ kind: 'failure', step: step.id, detail })] };
+    return { end: { kind: 'stop', reason: 'step-failed', waiting: [waitingFor({ kind: 'failure', step: step.id, detail })] } };
   }
   const refused = review && refusedList(ctx, step, review);
-  if (refused) return { kind: 'stop', reason: 'step-failed', waiting: [refused] };
+  if (refused) return { end: { kind: 'stop', reason: 'step-failed', waiting: [refused] } };
+  return review ? { review } : {};
+}
+
+/** A destructive step waits for its exact phrase; the confirmation records who, when and how. */
+export async function confirm(ctx: EngineContext, step: PlannedStep): Promise<StepEnd | undefined> {
+  const { phrase, message } = confirmation(ctx, step);
+  const list = listToConfirm(ctx, step);
+  if ('end' in list) return list.end;
+  const { review } = list;
   const scope = step.targets.map((t) => `${t.name}: ${t.label}`);
   const first = shownCommand(ctx, step, review);
   if (first) scope.push(first);
@@ -116,8 +127,7 @@ export async function manualStep(ctx: EngineContext, step: PlannedStep, unit: Un
     record: manual.record.map((r) => ({ name: r.name, prompt: r.prompt, secret: r.secret, ...(r.pattern ? { pattern: r.pattern } : {}) })),
   });
   if (answer === undefined) {
-    const values = manual.record.map((r) => `--record ${step.id}.${r.name}=<${r.prompt}>`).join(' ');
-    return { kind: 'stop', reason: 'needs-operator', waiting: [waitingFor({ kind: 'manual', step: step.id, detail: `manual step ${step.id} needs the operator to tick its checklist${values ? ` and record ${values}` : ''}` })] };
+    return { kind: 'stop', reason: 'needs-operator', waiting: [manualWaiting(step)] };
   }
   if (answer === 'refused') return { kind: 'stop', reason: 'interrupted', waiting: [] };
   for (const record of manual.record.filter((r) => r.secret)) ctx.masker.add(answer.values[record.name] ?? '');
@@ -126,4 +136,12 @@ export async function manualStep(ctx: EngineContext, step: PlannedStep, unit: Un
   await ctx.record({ type: 'unit-started', unit, attempt: 1, command: 'manual' });
   await ctx.record({ type: 'unit-finished', unit, attempt: 1, outcome: 'succeeded', durationMs: Math.round(performance.now() - started), outputs });
   return finishStep(ctx, step, 'succeeded', started);
+}
+
+/** A manual step nobody can do here: its flag ticks the checklist and gives every value (`--record`). */
+export function manualWaiting(step: PlannedStep): Waiting {
+  const records = step.spec.manual!.record;
+  const values = records.map((r) => `${r.name} (${r.prompt})`).join(', ');
+  const detail = `manual step ${step.id} needs the operator to tick its checklist${values ? ` and record ${values}` : ''}`;
+  return waitingFor({ kind: 'manual', step: step.id, detail, ...(records.length ? { records: records.map((r) => r.name) } : {}) });
 }

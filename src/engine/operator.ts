@@ -29,9 +29,17 @@ export interface FailureRequest {
 
 export interface UnknownRequest {
   step: string;
+  title: string;
   unit: UnitRef;
   /** Why the outcome is unknown: the process that drove it died, the connection dropped, ... */
   reason: string;
+  /** Running it again asks for the step's phrase first; marking it done or skipping it runs nothing, so does not. */
+  destructive: boolean;
+  /** What it printed last (its log's end, masked): where it had got to. */
+  lastLines: string[];
+  logPath: string;
+  /** The runbook's `check:`, rendered: how to see on the target whether it acted. */
+  check?: string;
 }
 
 /** A host key that is not in known_hosts yet (asked by the SSH transport before anything runs on the host). */
@@ -129,9 +137,11 @@ export function settleFlag(waiting: Omit<Waiting, 'flag' | 'detail'>): string {
     case 'confirmation':
       return `--approve ${waiting.step}${waiting.digest ? `=${shortDigest(waiting.digest)}` : ''}`;
     case 'manual':
-      return `--approve ${waiting.step}`;
+      // Ticking the checklist without its values would stop at the same step again.
+      return [`--approve ${waiting.step}`, ...(waiting.records ?? []).map((name) => `--record ${waiting.step}.${name}=<${name}>`)].join(' ');
     case 'decision':
-      return `--decide ${waiting.step}${waiting.unit && waiting.unit.target !== 'local' ? `@${waiting.unit.target}` : ''}=rerun|done|skip`;
+      // A placeholder a shell refuses (`<`, `|`): pasted unchanged, nothing is decided.
+      return `--decide ${waiting.step}${waiting.unit && waiting.unit.target !== 'local' ? `@${waiting.unit.target}` : ''}=<rerun|done|skip>`;
     case 'failure':
       if (waiting.restart) return `--from ${waiting.step}`;
       return waiting.unreviewed

@@ -2,9 +2,13 @@ import { unitId, unitLabel, type UnitKey } from '../journal/events.js';
 import { logPath } from '../journal/run-dir.js';
 import type { UnitState } from '../journal/state.js';
 import type { PlannedStep } from '../plan/types.js';
+import { renderText, TemplateError } from '../template/index.js';
 import type { EngineContext } from './context.js';
 import type { Waiting } from './events.js';
+import { lastOutputLines } from './log-tail.js';
+import type { UnknownRequest } from './operator.js';
 import { decide, finishStep, unitState, waitingFor, type StepEnd } from './step-state.js';
+import { unitScope } from './unit-runner.js';
 
 /**
  * Units started before and never finished (a crash), or whose outcome is unknown: rerun, or ask. On the first
@@ -45,14 +49,57 @@ export async function settleUnfinished(
       await decide(ctx, key, 'rerun', `${step.readonly ? 'readonly' : 'idempotent'} step: safe to run again`, 'policy');
       continue;
     }
-    const answer = await ctx.operator.decideUnknown({ step: step.id, unit: key, reason: why });
+    const request = unknownRequest(ctx, step, key, why);
+    const answer = await ctx.operator.decideUnknown(request);
     if (answer === undefined) {
-      waiting.push(waitingFor({ kind: 'decision', step: step.id, unit: key, detail: `${unitLabel(key)}: outcome unknown (${why}); decide whether to rerun it, mark it done, or skip it` }));
+      const detail = `${unitLabel(key)}: outcome unknown (${why}); decide whether to rerun it, mark it done, or skip it`;
+      waiting.push(waitingFor({ kind: 'decision', step: step.id, unit: key, detail, notes: unknownNotes(request) }));
       continue;
     }
     await decide(ctx, key, answer.decision, answer.reason, answer.via);
   }
   return waiting.length > 0 ? { kind: 'stop', reason: 'needs-operator', waiting } : undefined;
+}
+
+/** How many lines of what an unknown unit printed last are offered (a dialog shows what fits; a stop prints 5). */
+const LAST_LINES = 12;
+
+/** What the operator needs to settle an unknown unit: where it had got to, its log, and how to check the target. */
+function unknownRequest(ctx: EngineContext, step: PlannedStep, key: UnitKey, reason: string): UnknownRequest {
+  const path = logPath(ctx.paths, step.id, key.target);
+  const check = checkHint(ctx, step, key);
+  return {
+    step: step.id,
+    title: step.title,
+    unit: key,
+    reason,
+    destructive: step.destructive,
+    lastLines: lastOutputLines(path, key, LAST_LINES).map((line) => ctx.masker.mask(line)),
+    logPath: path,
+    ...(check ? { check } : {}),
+  };
+}
+
+/** The step's `check:` for this unit (its host, its item), secrets masked; as written when it cannot be rendered now. */
+function checkHint(ctx: EngineContext, step: PlannedStep, key: UnitKey): string | undefined {
+  const text = step.spec.check;
+  const target = step.targets.find((t) => t.name === key.target);
+  if (text === undefined || !target) return text;
+  try {
+    return ctx.masker.mask(renderText(text, unitScope(ctx, step, target, key.item?.value, true)).trim());
+  } catch (error) {
+    if (error instanceof TemplateError) return ctx.masker.mask(text.trim());
+    throw error;
+  }
+}
+
+/** The same, as lines under a waiting item when nobody can be asked. */
+function unknownNotes(request: UnknownRequest): string[] {
+  return [
+    ...(request.lastLines.length > 0 ? ['it printed last:', ...request.lastLines.slice(-5).map((line) => `│ ${line}`)] : ['it printed nothing']),
+    `log: ${request.logPath}`,
+    ...(request.check ? request.check.split('\n').map((line, i) => (i === 0 ? `check: ${line}` : `  ${line}`)) : []),
+  ];
 }
 
 /** A step with failed units: continue, abort, or ask the operator (retry, skip with a reason, abort). */

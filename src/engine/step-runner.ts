@@ -6,7 +6,7 @@ import type { PlannedStep, PlannedTarget } from '../plan/types.js';
 import { referencedSteps } from '../plan/references.js';
 import { OptionValueError, TemplateError, type Value } from '../template/index.js';
 import type { EngineContext } from './context.js';
-import { confirm, manualStep } from './operator-steps.js';
+import { confirm, listToConfirm, manualStep } from './operator-steps.js';
 import { runPool } from './pool.js';
 import { handleFailure, settleUnfinished } from './settle.js';
 import { CONTINUE, finishStep, isDone, unitState, waitingFor, type StepEnd } from './step-state.js';
@@ -43,9 +43,20 @@ export async function runStep(ctx: EngineContext, step: PlannedStep): Promise<St
   const optionFromValue = valueMadeOption(ctx, step, units);
   if (optionFromValue) return cannotStart(ctx, step, optionFromValue);
 
+  const settling = { rerunByPolicy: new Set<string>(), reattach: new Set<string>() };
+  const keys = units.map((u) => u.key);
+  let presettled = false;
   if (step.destructive && !units.every((u) => isDone(ctx, u.key))) {
-    const end = await confirm(ctx, step);
-    if (end) return end;
+    const list = listToConfirm(ctx, step);
+    if ('end' in list) return list.end;
+    // Doubt before the phrase: an interrupted unit marked done or skipped runs nothing, so it needs none.
+    const settled = await settleUnfinished(ctx, step, keys, { ...settling, firstPass: true });
+    if (settled) return settled;
+    presettled = true;
+    if (!units.every((u) => isDone(ctx, u.key))) {
+      const end = await confirm(ctx, step);
+      if (end) return end;
+    }
   }
   if (known?.status !== 'running') {
     await ctx.record({ type: 'step-started', step: step.id, ...(items ? { items } : {}) });
@@ -54,10 +65,9 @@ export async function runStep(ctx: EngineContext, step: PlannedStep): Promise<St
   const started = performance.now();
   if (step.kind === 'manual') return manualStep(ctx, step, units[0]!.key, started);
 
-  const rerunByPolicy = new Set<string>();
-  const reattach = new Set<string>();
   for (let pass = 0; ; pass++) {
-    const settled = await settleUnfinished(ctx, step, units.map((u) => u.key), { rerunByPolicy, reattach, firstPass: pass === 0 });
+    // Settled already before the phrase: a unit to rerun stays unknown until it runs, and must not be asked twice.
+    const settled = pass === 0 && presettled ? undefined : await settleUnfinished(ctx, step, keys, { ...settling, firstPass: pass === 0 });
     if (settled) return settled;
     const pending = units.filter((u) => !isDone(ctx, u.key));
     const byTarget = new Map<string, typeof pending>();
@@ -66,7 +76,7 @@ export async function runStep(ctx: EngineContext, step: PlannedStep): Promise<St
     await runPool([...byTarget.values()], step.maxParallel, async (hostUnits) => {
       for (const unit of hostUnits) {
         if (ctx.signal.aborted) return;
-        const result = await runUnit(ctx, step, unit.target, unit.key, reattach.delete(unitId(unit.key)));
+        const result = await runUnit(ctx, step, unit.target, unit.key, settling.reattach.delete(unitId(unit.key)));
         if (result.outcome !== 'succeeded') return;
       }
     });

@@ -150,6 +150,9 @@ export const StepSpec = z
         review: Template.optional().describe('the list this step acts on, from an earlier step (e.g. ${{ steps.preview.outputs.candidates }}): shown in full, approved by its digest, and ${{ review }} in this step'),
       })
       .optional(),
+    check: Template.optional().describe(
+      'how a person sees whether this step acted (prose, may use ${{ }}; a read-only command to type, say): shown when its outcome is unknown, never run by fieldbook',
+    ),
     when: z.union([Template, z.boolean()]).optional(),
     foreach: z.union([Template, z.array(z.union([z.string(), z.number()]))]).optional(),
     run: Template.optional(),
@@ -203,6 +206,9 @@ export const StepSpec = z
     }
     if (step.confirm !== undefined && !step.destructive && step.manual === undefined) {
       ctx.addIssue({ code: 'custom', path: ['confirm'], message: '`confirm` applies to destructive steps; add `destructive: true`' });
+    }
+    if (step.check !== undefined && step.manual !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['check'], message: '`check` says how to see whether a command acted; a manual step runs none' });
     }
     if (step.foreach !== undefined && step.kubectl?.exec?.pods === 'all') {
       ctx.addIssue({ code: 'custom', path: ['foreach'], message: 'a step fans out over `foreach` items or over `pods: all`, not both' });

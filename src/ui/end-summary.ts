@@ -12,9 +12,13 @@ export function pauseText(reason: PauseReason): string {
   }
 }
 
-/** The last lines of a run that paused: why, what it waits for, and the exact command that resumes it. */
-export function pausedLines(reason: PauseReason, waiting: Waiting[], resumeCommand: string): string[] {
-  return [`⏸ run paused: ${pauseText(reason)}`, ...waiting.flatMap((w) => [`  waiting: ${w.detail}`, `    settle with: ${w.flag}`]), `  resume with: ${resumeCommand}`];
+/**
+ * The last lines of a run that paused: why, what it waits for (with its notes), what later steps will ask for
+ * (`ahead`), and the exact command that resumes it.
+ */
+export function pausedLines(reason: PauseReason, waiting: Waiting[], resumeCommand: string, ahead: Waiting[] = []): string[] {
+  const item = (label: string) => (w: Waiting) => [`  ${label}: ${w.detail}`, ...(w.notes ?? []).map((note) => `    ${note}`), `    settle with: ${w.flag}`];
+  return [`⏸ run paused: ${pauseText(reason)}`, ...waiting.flatMap(item('waiting')), ...ahead.flatMap(item('then')), `  resume with: ${resumeCommand}`];
 }
 
 /** The last line of a run that reached its end. */

@@ -32,6 +32,7 @@ export function templateFields(step: StepSpec, index: number): TemplateField[] {
   add(step.confirm?.phrase, 'arg', 'confirm', 'phrase');
   add(step.confirm?.message, 'text', 'confirm', 'message');
   add(step.confirm?.review, 'list', 'confirm', 'review');
+  add(step.check, 'text', 'check');
   return fields;
 }
 

@@ -54,6 +54,8 @@ export async function fakeRun(options: {
   paths?: RunPaths;
   /** Called as each request reaches the transport, before its start gate opens. */
   onExec?: (request: ExecRequest) => void;
+  /** Nobody at a terminal: a stop's resume command carries every later flag. */
+  unattended?: boolean;
 }): Promise<FakeRun> {
   const runbook = parseText('runbook.yaml', options.runbook, 'Runbook').value;
   const site = parseText('site.yaml', options.site ?? 'apiVersion: fieldbook/v1\nkind: Site\nmetadata: { name: lab }\n', 'Site').value;
@@ -121,6 +123,7 @@ export async function fakeRun(options: {
     signal: controller.signal,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 5))),
     resumeCommand: 'fieldbook resume fake',
+    ...(options.unattended ? { unattended: true } : {}),
   });
   return { result, events, journal, state, requests, acted, peak };
 }

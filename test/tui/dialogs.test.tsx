@@ -131,11 +131,23 @@ describe('TUI dialogs', () => {
   it('unknown outcome: rerun, mark done with a reason, skip with a reason', async () => {
     const model = startedModel([step('long', { targets: ['cp1'] })]);
     const operator = tuiOperator(model);
-    const request = { step: 'long', unit: { step: 'long', target: 'cp1' }, reason: 'it was running when fieldbook stopped (crash or lost connection)' };
+    const request = {
+      step: 'long',
+      title: 'Back up the bucket',
+      unit: { step: 'long', target: 'cp1' },
+      reason: 'it was running when fieldbook stopped (crash or lost connection)',
+      destructive: false,
+      lastLines: ['copied 3 of 9 objects'],
+      logPath: '/runs/r1/logs/long/cp1.log',
+      check: 'ls -l /backup/cp1.tar',
+    };
     const rerun = operator.decideUnknown(request);
     const tui = await mount(model);
-    expect(tui.live().join('\n')).toContain('? OUTCOME UNKNOWN  long@cp1');
+    expect(tui.live().join('\n')).toContain('? OUTCOME UNKNOWN  long@cp1 — Back up the bucket');
     expect(tui.live().join('\n')).toContain('why: it was running when fieldbook stopped');
+    expect(tui.live().join('\n')).toContain('│ copied 3 of 9 objects');
+    expect(tui.live().join('\n')).toContain('log: /runs/r1/logs/long/cp1.log');
+    expect(tui.live().join('\n')).toContain('Check the target before you decide:\n  ls -l /backup/cp1.tar');
     await tui.press('r');
     expect(await rerun).toEqual({ decision: 'rerun', reason: 'operator chose rerun', via: 'prompt' });
 
@@ -199,7 +211,7 @@ describe('TUI dialogs', () => {
 
     const operator = tuiOperator(model);
     const confirm = operator.confirm({ step: 'wipe', title: 'wipe', phrase: 'lab', scope: ['local: this machine', 'rm -rf x'] });
-    const unknown = operator.decideUnknown({ step: 'long', unit: { step: 'long', target: 'local' }, reason: 'cancelled' });
+    const unknown = operator.decideUnknown({ step: 'long', title: 'long', unit: { step: 'long', target: 'local' }, reason: 'cancelled', destructive: false, lastLines: [], logPath: '/runs/r1/logs/long/local.log' });
     operator.stop();
     expect(await confirm).toBe('refused');
     expect(await unknown).toBeUndefined();

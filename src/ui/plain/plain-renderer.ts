@@ -88,7 +88,7 @@ export function createPlainRenderer(write: (text: string) => void): { render(eve
         write(`${textGlyph(event.status)} ${event.step} ${event.status} in ${(event.durationMs / 1000).toFixed(1)}s\n`);
         return;
       case 'run-paused':
-        write(`${pausedLines(event.reason, event.waiting, event.resumeCommand).join('\n')}\n`);
+        write(`${pausedLines(event.reason, event.waiting, event.resumeCommand, event.ahead).join('\n')}\n`);
         return;
       case 'run-finished':
         write(`${finishedLine(event.status, event.durationMs)}\n`);

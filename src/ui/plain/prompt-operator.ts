@@ -60,8 +60,11 @@ export function promptOperator(prompter: Prompter, write: (text: string) => void
       return (await choose('   Accept and record it? (yes/no) ', { yes: 'accept', no: 'refuse' } as const));
     },
     async decideUnknown(request) {
-      write(`\n?? ${unitLabel(request.unit)}: outcome unknown (${request.reason}).\n`);
-      const decision = await choose('   [r]erun it, mark it [d]one, or [s]kip it? ', { r: 'rerun', rerun: 'rerun', d: 'done', done: 'done', s: 'skip', skip: 'skip' } as const);
+      const printed = request.lastLines.length ? ['   it printed last:', ...request.lastLines.slice(-5).map((line) => `   │ ${line}`)] : ['   it printed nothing'];
+      const check = request.check ? ['   check the target before you decide:', ...request.check.split('\n').map((line) => `     ${line}`)] : ['   it may have finished, partly run, or not run at all: check the target first'];
+      write(`\n?? ${unitLabel(request.unit)} (${request.title}): outcome unknown (${request.reason}).\n${[...printed, `   log: ${request.logPath}`, ...check].join('\n')}\n`);
+      const rerun = request.destructive ? '[r]erun it (its phrase is asked next)' : '[r]erun it';
+      const decision = await choose(`   ${rerun}, mark it [d]one, or [s]kip it? `, { r: 'rerun', rerun: 'rerun', d: 'done', done: 'done', s: 'skip', skip: 'skip' } as const);
       return { decision, reason: await reason(decision), via: 'prompt' };
     },
   };

@@ -76,7 +76,7 @@ export function LiveArea({ model, columns, rows, selection, onSelect, resumeComm
       ) : null}
       <StepList steps={model.steps} selected={selected?.id} height={layout.list} now={now} />
       {dialog ? (
-        <DialogView key={dialogKey(dialog)} dialog={dialog} height={bodyHeight} model={model} resumeCommand={resumeCommand} />
+        <DialogView key={dialogKey(dialog)} dialog={dialog} height={bodyHeight} width={layout.columns} model={model} resumeCommand={resumeCommand} />
       ) : selected ? (
         <StepDetails step={selected} host={host} height={layout.body} now={now} width={layout.columns} showCommand={resumeCommand.replace(/^fieldbook resume\b/, 'fieldbook show')} />
       ) : null}
@@ -115,7 +115,7 @@ function dialogKey(dialog: Dialog): number {
   return id;
 }
 
-function DialogView({ dialog, height, model, resumeCommand }: { dialog: Dialog; height: number; model: RunModel; resumeCommand: string }) {
+function DialogView({ dialog, height, width, model, resumeCommand }: { dialog: Dialog; height: number; width: number; model: RunModel; resumeCommand: string }) {
   switch (dialog.kind) {
     case 'confirm':
       return <ConfirmDialog dialog={dialog} height={height} />;
@@ -127,7 +127,7 @@ function DialogView({ dialog, height, model, resumeCommand }: { dialog: Dialog; 
       return <FailureDialog dialog={dialog} height={height} tail={tail} readLog={readLogTail} />;
     }
     case 'unknown':
-      return <UnknownDialog dialog={dialog} height={height} />;
+      return <UnknownDialog dialog={dialog} height={height} width={width} />;
     case 'host-key':
       return <HostKeyDialog dialog={dialog} height={height} />;
     case 'secret':
