@@ -49,6 +49,8 @@ export async function runStep(ctx: EngineContext, step: PlannedStep): Promise<St
   if (step.destructive && !units.every((u) => isDone(ctx, u.key))) {
     const list = listToConfirm(ctx, step);
     if ('end' in list) return list.end;
+    // Every empty list has the same digest, and a step approved on one could only act on what nobody reviewed.
+    if (list.review?.count === 0 && known?.status !== 'running') return skipStep(ctx, step, 'its reviewed list is empty: nothing reviewed to act on');
     // Doubt before the phrase: an interrupted unit marked done or skipped runs nothing, so it needs none.
     const settled = await settleUnfinished(ctx, step, keys, { ...settling, firstPass: true });
     if (settled) return settled;

@@ -165,6 +165,14 @@ describe('reviewed lists', () => {
     expect(run.result).toEqual({ status: 'succeeded' });
   });
 
+  it('an empty reviewed list skips the step: nothing reviewed to act on, nothing asked', async () => {
+    const run = await fakeRun({ runbook: RUNBOOK(), reply: preview([]) });
+    expect(run.result).toEqual({ status: 'succeeded' });
+    expect(run.requests.map(scriptOf)).toEqual(['preview']);
+    expect(run.events.filter((e) => e.type === 'review')).toEqual([]);
+    expect(run.journal.find((e) => e.type === 'step-skipped')).toMatchObject({ step: 'prune', reason: 'its reviewed list is empty: nothing reviewed to act on' });
+  });
+
   it('what was deleted within the list passes; validate refuses review and withinReview where they mean nothing', async () => {
     const digest = shortDigest(reviewDigest(CANDIDATES));
     const run = await fakeRun({ runbook: RUNBOOK('delete-fresh-query'), operator: approve(`prune=${digest}`), reply: preview(CANDIDATES, 'acme/web:old') });
