@@ -38,8 +38,26 @@ export function describeError(error: unknown): { code: number; message: string }
         return { code: EXIT.stepFailed, message: `internal error: ${error.message} (please report this)` };
     }
   }
+  const system = systemError(error);
+  if (system) return { code: EXIT.stepFailed, message: `error: ${system}` };
   const text = error instanceof Error ? error.message : String(error);
   return { code: EXIT.stepFailed, message: `internal error: ${text} (please report this, with FIELDBOOK_DEBUG=1 for the stack)` };
+}
+
+/** What the machine refused (a full disk, a read-only mount), said as such: not a fieldbook bug. */
+const SYSTEM_ERRORS: Record<string, string> = {
+  ENOSPC: 'no space left on the device; free some and try again (a run that started resumes, its completed steps kept)',
+  EDQUOT: 'the disk quota is used up; free some and try again (a run that started resumes, its completed steps kept)',
+  EROFS: 'the file system is read-only',
+  EIO: 'the device reported an input/output error',
+};
+
+function systemError(error: unknown): string | undefined {
+  const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+  const what = code === undefined ? undefined : SYSTEM_ERRORS[code];
+  if (what === undefined) return undefined;
+  const { syscall, path } = error as NodeJS.ErrnoException;
+  return `${syscall ?? 'writing'}${path ? ` ${path}` : ''}: ${what} (${code})`;
 }
 
 /** The first few issues, most important first, then how many more there are. */

@@ -49,7 +49,7 @@ export class UnitLog {
     if (this.failure !== undefined || text === '') return;
     this.output.bytes += Buffer.byteLength(text);
     this.output.endsLine = text.endsWith('\n');
-    if (this.fd !== undefined) return void writeSync(this.fd, text);
+    if (this.fd !== undefined) return this.writeNow(text);
     this.early.push(text);
     this.earlyLength += text.length;
     if (this.earlyLength > EARLY_LIMIT) this.openNow();
@@ -61,11 +61,21 @@ export class UnitLog {
     if (this.failure !== undefined) throw this.failure;
   }
 
-  /** Write the footer (made from the output written) and close; throws when the log could not be opened. */
+  /** Write the footer (made from the output written) and close; throws when the log could not be written. */
   async close(footer: (output: { bytes: number; endsLine: boolean }) => string): Promise<void> {
-    await this.ready();
-    writeSync(this.fd!, footer({ ...this.output }));
-    closeSync(this.fd!);
+    await this.opened;
+    if (this.failure === undefined) this.writeNow(footer({ ...this.output }));
+    if (this.fd !== undefined) closeSync(this.fd);
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** A write that fails (disk full) stops the log, not the run: the output goes on to the UI, the error to close(). */
+  private writeNow(text: string): void {
+    try {
+      writeSync(this.fd!, text);
+    } catch (error) {
+      this.failure = error;
+    }
   }
 
   private async open(): Promise<void> {
