@@ -14,8 +14,8 @@ export function hasTmux(): boolean {
   }
 }
 
-/** A private tmux server (its own socket, an 80×24 pane), killed when the test ends. */
-export function tmuxServer(dir: string) {
+/** A private tmux server (its own socket, an 80×24 pane unless `size` says otherwise), killed when the test ends. */
+export function tmuxServer(dir: string, size: { columns: number; rows: number } = { columns: 80, rows: 24 }) {
   const socket = `fieldbook-e2e-${process.pid}-${Date.now()}`;
   const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
   onTestFinished(() => {
@@ -36,7 +36,7 @@ export function tmuxServer(dir: string) {
       // The terminal's settings are saved before EXIT= shows, so a test that saw EXIT= can read them.
       const script = `${command}; rc=$?; stty -a > stty-after.txt; echo "EXIT=$rc"; sleep 600`;
       const argv = [...env, 'sh', '-c', script].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ');
-      if (shot === 0) tmux('new-session', '-d', '-x', '80', '-y', '24', '-s', 'e2e', '-c', dir, argv);
+      if (shot === 0) tmux('new-session', '-d', '-x', String(size.columns), '-y', String(size.rows), '-s', 'e2e', '-c', dir, argv);
       else tmux('respawn-pane', '-k', '-t', 'e2e', '-c', dir, argv);
       shot++;
     },
