@@ -11,10 +11,11 @@ export interface Grapheme {
  * The grapheme clusters of a text, lazily, in time linear in its length (Intl.Segmenter over a whole text is
  * quadratic: 150 KB took minutes). ASCII beside ASCII is a cluster by itself without asking the segmenter; other
  * stretches are segmented a window at a time, each window starting at a boundary the previous one found.
+ * `from` must be a boundary.
  */
-export function* graphemesOf(text: string): Generator<Grapheme> {
+export function* graphemesOf(text: string, from = 0): Generator<Grapheme> {
   const end = text.length;
-  let at = 0;
+  let at = from;
   while (at < end) {
     const code = text.charCodeAt(at);
     // Two ASCII characters always have a boundary between them, but CR LF (UAX #29 GB3, GB999).

@@ -39,6 +39,8 @@ describe('graphemesOf', () => {
         const found = [...graphemesOf(text)];
         expect(found.map((g) => g.segment)).toEqual(expected);
         expect(found.map((g) => g.index)).toEqual(expected.map((_, i) => expected.slice(0, i).join('').length));
+        // The width skips runs of ASCII without segmenting them, and still adds up cluster by cluster.
+        expect(displayWidth(text)).toBe(expected.reduce((sum, g) => sum + displayWidth(g), 0));
       }),
       { numRuns: 300 },
     );

@@ -52,11 +52,31 @@ export function tableLines(layout: TextTable): string[] {
 
 /** Terminal columns a text takes: East Asian wide characters and emoji take two, combining marks none. */
 export function displayWidth(text: string): number {
-  // Printable ASCII is as wide as it is long.
-  if (/^[\x20-\x7e]*$/.test(text)) return text.length;
   let width = 0;
-  for (const { segment } of graphemesOf(text)) width += graphemeWidth(segment);
+  let at = 0;
+  while (at < text.length) {
+    OTHER.lastIndex = at;
+    const other = OTHER.exec(text);
+    if (!other) return width + text.length - at;
+    // Printable ASCII is a column a character, but the character just before another may take marks after it.
+    const start = Math.max(at, other.index - 1);
+    width += start - at;
+    at = start;
+    for (const { segment, index } of graphemesOf(text, at)) {
+      width += graphemeWidth(segment);
+      at = index + segment.length;
+      if (isPrintableAscii(text.charCodeAt(at))) break;
+    }
+  }
   return width;
+}
+
+/** A character that is not printable ASCII. */
+// eslint-disable-next-line no-control-regex
+const OTHER = /[^\x20-\x7e]/g;
+
+function isPrintableAscii(code: number): boolean {
+  return code >= 0x20 && code <= 0x7e;
 }
 
 /**
