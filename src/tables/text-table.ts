@@ -72,7 +72,6 @@ export function displayWidth(text: string): number {
 }
 
 /** A character that is not printable ASCII. */
-// eslint-disable-next-line no-control-regex
 const OTHER = /[^\x20-\x7e]/g;
 
 function isPrintableAscii(code: number): boolean {
