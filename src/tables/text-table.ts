@@ -1,4 +1,5 @@
 import { visibleText } from '../text/visible.js';
+import { graphemesOf } from './graphemes.js';
 import type { Table } from './record-table.js';
 
 /** A table laid out as terminal lines: the header's lines, then each row's lines (a wrapped cell adds lines). */
@@ -53,9 +54,63 @@ export function tableLines(layout: TextTable): string[] {
 /** Terminal columns a text takes: East Asian wide characters and emoji take two, combining marks none. */
 export function displayWidth(text: string): number {
   let width = 0;
-  for (const { segment } of segmenter().segment(text)) width += graphemeWidth(segment);
+  let at = 0;
+  while (at < text.length) {
+    OTHER.lastIndex = at;
+    const other = OTHER.exec(text);
+    if (!other) return width + text.length - at;
+    // Printable ASCII is a column a character, but the character just before another may take marks after it.
+    const start = Math.max(at, other.index - 1);
+    width += start - at;
+    at = start;
+    for (const { segment, index } of graphemesOf(text, at)) {
+      width += graphemeWidth(segment);
+      at = index + segment.length;
+      if (isPrintableAscii(text.charCodeAt(at))) break;
+    }
+  }
   return width;
 }
+
+/** A character that is not printable ASCII. */
+const OTHER = /[^\x20-\x7e]/g;
+
+function isPrintableAscii(code: number): boolean {
+  return code >= 0x20 && code <= 0x7e;
+}
+
+/**
+ * A text cut to at most `width` columns, its last column `…` when it is cut. It reads the text only as far as the
+ * cut, so a 150 KB line costs what its first `width` columns do; an ANSI escape sequence is never cut in two.
+ */
+export function fitWidth(text: string, width: number): string {
+  const limit = Math.max(1, Math.floor(width));
+  // No code unit takes more than two columns.
+  if (text.length * 2 <= limit) return text;
+  let used = 0;
+  let fits = 0;
+  let skip = 0;
+  for (const { segment, index } of graphemesOf(text)) {
+    if (index < skip) continue;
+    if (segment === '\u001b') {
+      ESCAPE.lastIndex = index;
+      const sequence = ESCAPE.exec(text);
+      if (sequence) {
+        skip = index + sequence[0].length;
+        if (used < limit) fits = skip;
+        continue;
+      }
+    }
+    used += graphemeWidth(segment);
+    if (used > limit) return `${text.slice(0, fits)}…`;
+    if (used < limit) fits = index + segment.length;
+  }
+  return text;
+}
+
+/** A CSI or OSC escape sequence (colours, hyperlinks), bounded so that an unterminated one is not read to the end. */
+// eslint-disable-next-line no-control-regex
+const ESCAPE = /\u001b(?:\[[0-?]{0,64}[ -/]{0,8}[@-~]|\][^\u0007\u001b]{0,2048}(?:\u0007|\u001b\\))/y;
 
 /**
  * A text as lines of at most `width` columns: its own line breaks kept, long lines broken after a space (which
@@ -75,7 +130,7 @@ export function visible(text: string): string {
 
 function wrapLine(line: string, width: number): string[] {
   if (displayWidth(line) <= width) return [line];
-  const graphemes = [...segmenter().segment(line)].map(({ segment }) => ({ text: segment, width: graphemeWidth(segment) }));
+  const graphemes = [...graphemesOf(line)].map(({ segment }) => ({ text: segment, width: graphemeWidth(segment) }));
   const out: string[] = [];
   let start = 0;
   while (start < graphemes.length) {
@@ -176,13 +231,9 @@ function sum(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0);
 }
 
-let cached: Intl.Segmenter | undefined;
-function segmenter(): Intl.Segmenter {
-  return (cached ??= new Intl.Segmenter('en', { granularity: 'grapheme' }));
-}
-
 function graphemeWidth(grapheme: string): number {
   const code = grapheme.codePointAt(0)!;
+  if (code < 0x7f && grapheme.length === 1) return code < 0x20 ? 0 : 1;
   if (code < 0x20 || (code >= 0x7f && code < 0xa0)) return 0;
   if (/^\p{Mn}/u.test(grapheme)) return 0;
   if (/\p{Emoji_Presentation}|\uFE0F/u.test(grapheme)) return 2;

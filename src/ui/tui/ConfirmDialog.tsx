@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import { wrapText } from '../../tables/index.js';
 import { visibleText } from '../../text/visible.js';
 import { useKeys, useLatest } from './use-keys.js';
@@ -36,11 +37,16 @@ export function ConfirmDialog({ dialog, height }: { dialog: ConfirmDialogType; h
     ...command.split('\n').filter((l, i) => l !== '' || i === 0).map((line, i) => ({ text: `${i === 0 ? '  $ ' : '    '}${line}` })),
   ].filter((row) => row.text.trim() !== '$');
   // The message states the scope (what is deleted, which backups exist): wrapped, never cut, so it can be read.
-  const message: DialogRow[] = (request.message ?? '')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .flatMap((line) => wrapText(line, columns - 1))
-    .map((text) => ({ text, bold: true }));
+  // Wrapped once per width, not at each key: a long message takes tens of milliseconds.
+  const message: DialogRow[] = useMemo(
+    () =>
+      (request.message ?? '')
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .flatMap((line) => wrapText(line, columns - 1))
+        .map((text) => ({ text, bold: true })),
+    [request.message, columns],
+  );
   const last = wrong.at(-1);
   const required: DialogRow[] = [
     ...(list.search ? [searchRow(list, request.review?.items.length ?? 0)] : []),

@@ -1,4 +1,6 @@
-import { Box, Text } from 'ink';
+import { Box, Text, useStdout } from 'ink';
+import { fitWidth } from '../../tables/index.js';
+import { lineBound } from './fit-line.js';
 import { formatClock, modeBadge } from './format.js';
 import { useTheme } from './theme.js';
 import type { RunHeader } from './types.js';
@@ -21,6 +23,7 @@ export function Header({ header, rows, done, total, running, now, replay }: Head
   const theme = useTheme();
   const badge = replay ? { text: ' REPLAY ', note: `read-only: a ${header.mode} run played back, nothing runs`, color: 'magenta' } : modeBadge(header.mode);
   const clock = useClock(now, running);
+  const { stdout } = useStdout();
   return (
     <Box flexDirection="column">
       <Box>
@@ -31,7 +34,7 @@ export function Header({ header, rows, done, total, running, now, replay }: Head
         </Box>
         <Box flexGrow={1} flexShrink={1} minWidth={0} marginLeft={1}>
           <Text bold wrap="truncate-end">
-            {header.title}
+            {fitWidth(header.title, lineBound(stdout.columns))}
           </Text>
         </Box>
         <Box flexShrink={0}>

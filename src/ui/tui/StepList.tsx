@@ -1,4 +1,6 @@
-import { Box, Text } from 'ink';
+import { Box, Text, useStdout } from 'ink';
+import { fitWidth } from '../../tables/index.js';
+import { lineBound } from './fit-line.js';
 import { formatDuration, progressLabel, statusColor, statusGlyph } from './format.js';
 import { paint, useTheme } from './theme.js';
 import type { StepView } from './types.js';
@@ -54,6 +56,8 @@ export function StepList({ steps, selected, height, now }: StepListProps) {
 
 function StepRow({ step, selected, now }: { step: StepView; selected: boolean; now: number }) {
   const theme = useTheme();
+  // Titles are the runbook's and may be any length: cut before ink measures them (see fit-line.ts).
+  const bound = lineBound(useStdout().stdout.columns);
   const progress = progressLabel(step);
   const time = step.durationMs !== undefined ? formatDuration(step.durationMs) : step.status === 'running' && step.startedAt !== undefined ? formatDuration(now - step.startedAt) : '';
   const right = [progress, time].filter(Boolean).join('  ');
@@ -71,8 +75,8 @@ function StepRow({ step, selected, now }: { step: StepView; selected: boolean; n
       </Box>
       <Box flexGrow={1} flexShrink={1} minWidth={0}>
         <Text wrap="truncate-end" bold={selected} dimColor={step.status === 'skipped'}>
-          {String(step.index).padStart(2)}. {step.id}
-          {step.title !== step.id ? <Text dimColor> {step.title}</Text> : null}
+          {String(step.index).padStart(2)}. {fitWidth(step.id, bound)}
+          {step.title !== step.id ? <Text dimColor> {fitWidth(step.title, bound)}</Text> : null}
           <Text {...paint(theme, step.destructive ? 'red' : undefined)}>{tags}</Text>
         </Text>
       </Box>
