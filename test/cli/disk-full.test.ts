@@ -22,7 +22,7 @@ function smallDisk(dir: string): string {
   const mount = join(dir, 'disk');
   mkdirSync(mount);
   execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mount]);
-  onTestFinished(() => execFileSync('umount', ['-l', mount]));
+  onTestFinished(() => void execFileSync('umount', ['-l', mount]));
   return mount;
 }
 
