@@ -10,7 +10,8 @@ import { buildScope } from '../plan/scope.js';
 import type { PlannedStep, PlannedTarget } from '../plan/types.js';
 import type { Command, DetachRequest, ExecOutcome, OutputOffsets } from '../transports/types.js';
 import { itemValue } from '../template/record-item.js';
-import { CaptureBuffer, captureOutputs } from './capture.js';
+import { CaptureBuffer, captureOutputs, DEFAULT_CAPTURE_BUDGET_MS, MAX_CAPTURE_BYTES, MIN_CAPTURE_BUDGET_MS } from './capture.js';
+import type { RegexBounds } from './regex-worker.js';
 import type { EngineContext } from './context.js';
 import { stepViews } from './outputs.js';
 import { OutputBatch, type OutputStream } from './output-batch.js';
@@ -116,6 +117,9 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
 
   let outcome: ExecOutcome;
   let durationMs = 0;
+  // Captures share the step's timeout with its command: the deadline counts from the start.
+  const deadline = Date.now() + (step.timeoutMs ?? DEFAULT_CAPTURE_BUDGET_MS);
+  const bounds = (): RegexBounds => ({ budgetMs: Math.max(deadline - Date.now(), MIN_CAPTURE_BUDGET_MS), signal: ctx.signal });
   try {
     const result = await ctx.transports.exec({
       target: target.transport,
@@ -146,11 +150,12 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
   forward('stdout', streams.stdout.flush());
   forward('stderr', streams.stderr.flush());
 
-  const judged = withinReview(ctx, step, judge(step, outcome), captured.stdout.text(), captured.stderr.text());
+  const texts = { stdout: captured.stdout.text(), stderr: captured.stderr.text() };
+  const judged = await withinReview(ctx, step, judge(step, outcome), texts, bounds);
   let outputs: Record<string, unknown> | undefined;
   if (judged.outcome === 'succeeded' && Object.keys(step.spec.capture).length > 0) {
     const overflow = (['stdout', 'stderr'] as const).find((s) => captured[s].overflowed);
-    const result = overflow ? { error: `${overflow} is too large to capture` } : captureOutputs(step.spec.capture, { stdout: captured.stdout.text(), stderr: captured.stderr.text() });
+    const result = overflow ? { error: `${overflow} is larger than ${MAX_CAPTURE_BYTES / 1024 / 1024} MiB, the most a capture reads` } : await captureOutputs(step.spec.capture, texts, bounds());
     if ('error' in result) {
       return finishWithLog(ctx, log, `# ${result.error}\n`, () => finish(ctx, unit, attempt, { outcome: 'failed', reason: result.error }, durationMs, exitCodeOf(outcome)));
     }
@@ -221,13 +226,15 @@ function forPod(command: Command, pod: string | undefined): Command {
  * Checked whatever the exit code (a deletion that failed half-way still deleted); an item that was not reviewed
  * fails the unit, naming every such item, and stops the run (see handleFailure).
  */
-function withinReview(ctx: EngineContext, step: PlannedStep, judged: UnitResult, stdout: string, stderr: string): UnitResult {
+async function withinReview(ctx: EngineContext, step: PlannedStep, judged: UnitResult, texts: { stdout: string; stderr: string }, bounds: () => RegexBounds): Promise<UnitResult> {
   const rule = step.spec.expect.withinReview;
   // Also when interrupted (cancelled, a dropped connection): what it printed before is known to have happened.
   if (rule === undefined) return judged;
   const reviewed = ctx.state.steps.get(rule.step ?? step.id)?.review;
   const spec = step.spec.capture[rule.output]!;
-  const captured = captureOutputs({ [rule.output]: spec }, { stdout, stderr });
+  const captured = await captureOutputs({ [rule.output]: spec }, texts, bounds());
+  // Not checked in time: the step cannot pass unchecked.
+  if ('stopped' in captured && captured.stopped !== undefined) return judged.outcome === 'unknown' ? judged : { outcome: 'failed', reason: `cannot check what was acted on: ${captured.error}` };
   // Nothing captured: nothing was acted on, or the step failed first (its own failure says why).
   if ('error' in captured) return judged;
   const value = captured.outputs[rule.output];
