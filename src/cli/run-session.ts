@@ -9,7 +9,7 @@ import { FieldbookError, UsageError } from '../errors.js';
 import type { Actor, JournalEvent, NewJournalEvent } from '../journal/events.js';
 import { openJournal, type JournalWriter } from '../journal/journal-file.js';
 import { acquireLock, currentHolder, type LockHandle } from '../journal/lock.js';
-import { defaultRunsDir, type RunPaths } from '../journal/run-dir.js';
+import { defaultRunsDir, makeRunsDir, type RunPaths } from '../journal/run-dir.js';
 import { applyEvent, type RunState } from '../journal/state.js';
 import type { ResolvedParam } from '../plan/params.js';
 import type { Mode, Plan } from '../plan/types.js';
@@ -59,8 +59,7 @@ export async function takeLocks(paths: RunPaths, runsDir: string, siteName: stri
   const locks: LockHandle[] = [];
   try {
     if (withSiteLock) {
-      const { mkdir } = await import('node:fs/promises');
-      await mkdir(join(runsDir, '.locks'), { recursive: true });
+      await makeRunsDir(join(runsDir, '.locks'));
       locks.push(await acquireLock(join(runsDir, '.locks', `${siteName}.lock`), holder, { takeOverStale: true, unlockCommand: `fieldbook unlock --site ${siteName} --runs-dir ${runsDir}` }));
     }
     locks.push(await acquireLock(paths.lock, holder, { takeOverStale: true, unlockCommand: `fieldbook unlock ${paths.id} --runs-dir ${runsDir}` }));

@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { FieldbookError, UsageError } from '../errors.js';
+import { MAX_RUN_ID_LENGTH } from '../schema/common.js';
 import { fsyncDir } from './journal-file.js';
 
 /** SPEC section 3: $FIELDBOOK_HOME/runs, else $XDG_STATE_HOME/fieldbook/runs, else ~/.local/state/fieldbook/runs. */
@@ -46,16 +47,51 @@ export function sha256(text: string | Uint8Array): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** A run id is a directory name: letters, digits, ".", "_" and "-", not hidden, at most MAX_RUN_ID_LENGTH. */
+export function checkRunId(id: string): void {
+  if (!/^[A-Za-z0-9._-]+$/.test(id) || id.startsWith('.')) throw new UsageError(`--run-id ${id}: use letters, digits, ".", "_" and "-"`);
+  if (id.length > MAX_RUN_ID_LENGTH) throw new UsageError(`--run-id ${id.slice(0, 20)}...: at most ${MAX_RUN_ID_LENGTH} characters (found ${id.length})`);
+}
+
+/** Create the runs directory when missing; a place that cannot hold runs is the operator's to change (exit 2). */
+export async function makeRunsDir(runsDir: string): Promise<void> {
+  try {
+    await mkdir(runsDir, { recursive: true });
+  } catch (error) {
+    throw unusableRunsDir(runsDir, error);
+  }
+}
+
+/** Why a runs directory cannot be used, in words, for the errors mkdir gives. */
+const CANNOT: Record<string, string> = {
+  EEXIST: 'it is a file, not a directory',
+  ENOTDIR: 'part of the path is a file, not a directory',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'the file system does not allow it',
+  // /proc, /sys: the directory is there, yet nothing can be created in it.
+  ENOENT: 'nothing can be created there (a /proc or /sys path?)',
+  ENAMETOOLONG: 'the path is too long',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+};
+
+function unusableRunsDir(runsDir: string, error: unknown): UsageError {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  const why = CANNOT[code] ?? (error instanceof Error ? error.message : String(error));
+  return new UsageError(`runs directory ${runsDir} cannot hold runs: ${why}; choose another with --runs-dir`, { cause: error });
+}
+
 /** Create a run directory holding copies of the runbook and site, each file and the directories fsynced. */
 export async function createRunDir(runsDir: string, id: string, runbookText: string, siteText: string): Promise<RunPaths> {
-  if (!/^[A-Za-z0-9._-]+$/.test(id) || id.startsWith('.')) throw new UsageError(`--run-id ${id}: use letters, digits, ".", "_" and "-"`);
-  await mkdir(runsDir, { recursive: true });
+  checkRunId(id);
+  await makeRunsDir(runsDir);
   const paths = runPaths(join(runsDir, id));
   try {
     await mkdir(paths.dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`run ${id} already exists in ${runsDir}; resume it with: fieldbook resume ${id}`);
-    throw error;
+    throw unusableRunsDir(runsDir, error);
   }
   // Independent, so together: concurrent fsyncs share the file system's journal commits.
   await Promise.all([mkdir(paths.logs), writeDurable(paths.runbook, runbookText), writeDurable(paths.site, siteText), fsyncDir(runsDir)]);
@@ -87,6 +123,7 @@ export async function listRunIds(runsDir: string): Promise<string[]> {
     entries = await readdir(runsDir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') throw new UsageError(`runs directory ${runsDir} is a file, not a directory; choose another with --runs-dir`);
     throw new FieldbookError('journal', `cannot read runs directory ${runsDir}: ${(error as Error).message}`);
   }
   const ids: string[] = [];

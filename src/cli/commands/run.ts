@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { JOURNAL_VERSION, type JournalEvent } from '../../journal/events.js';
-import { createRunDir, newRunId, sha256 } from '../../journal/run-dir.js';
+import { checkRunId, createRunDir, newRunId, sha256 } from '../../journal/run-dir.js';
 import { replay } from '../../journal/state.js';
 import { buildPlan } from '../../plan/plan.js';
 import { preloadTransports } from '../../transports/preload.js';
@@ -44,6 +44,7 @@ export const runCommand: CommandSpec<typeof options> = {
   async run({ values, positionals }, io) {
     if (values.site === undefined) throw new UsageError('run: --site <site> is required');
     if (values.force) throw new UsageError('run: --force applies to resume');
+    if (values['run-id'] !== undefined) checkRunId(values['run-id']);
     const mode = modeOf(values);
     const ui = uiKind(values.ui, io.stdout.isTTY === true);
     const inputs = await loadInputs(positionals[0]!, values.site, io.cwd);
