@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { FieldbookError, UsageError } from '../errors.js';
 import { MAX_RUN_ID_LENGTH } from '../schema/common.js';
 import { fsyncDir } from './journal-file.js';
@@ -58,7 +58,23 @@ export async function makeRunsDir(runsDir: string): Promise<void> {
   try {
     await mkdir(runsDir, { recursive: true });
   } catch (error) {
-    throw unusableRunsDir(runsDir, error);
+    throw unusableRunsDir(runsDir, await realCause(runsDir, error));
+  }
+}
+
+/**
+ * Node's recursive mkdir reports ENOENT for a read-only file system (EROFS) and some others: one plain mkdir of
+ * the first missing directory on the way gives the kernel's own answer.
+ */
+async function realCause(runsDir: string, error: unknown): Promise<unknown> {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return error;
+  let missing = runsDir;
+  while (dirname(missing) !== missing && !existsSync(dirname(missing))) missing = dirname(missing);
+  try {
+    await mkdir(missing);
+    return error;
+  } catch (plain) {
+    return plain;
   }
 }
 

@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, SITE_LOCAL, writeFixture, type CliResult } from '../harness/cli.js';
+import { CLI, runCli, SITE_LOCAL, writeFixture, type CliResult } from '../harness/cli.js';
 import { tempDirForTest } from '../harness/tmp.js';
 
 /** Issue #16 item 6: inputs that once gave "internal error" (exit 1) give one line a person can act on (exit 2). */
@@ -78,6 +79,19 @@ describe('limits on what fieldbook reads, each a one-line error with exit 2', ()
     refused(await run('/sys/fieldbook-runs'), /^error: runs directory \/sys\/fieldbook-runs cannot hold runs: (the file system does not allow it|permission denied); choose another with --runs-dir\n$/);
     refused(await runCli(['runs', '--runs-dir', 'a-file'], { cwd: dir }), `error: runs directory ${join(dir, 'a-file')} is a file, not a directory; choose another with --runs-dir`);
     refused(await runCli(['show', 'x', '--runs-dir', 'a-file'], { cwd: dir }), `error: runs directory ${join(dir, 'a-file')} is a file, not a directory; choose another with --runs-dir`);
+  });
+
+  it('--runs-dir on a read-only mount (a private mount namespace, as root, as the bundle test runs offline)', () => {
+    const dir = setup(STEP);
+    const ro = join(dir, 'ro');
+    mkdirSync(ro);
+    const cli = [process.execPath, CLI, 'run', 'runbook.yaml', '--site', 'site.yaml', '--ui', 'plain', '--runs-dir', join(ro, 'runs')];
+    const result = spawnSync('unshare', ['-m', 'sh', '-c', 'mount -t tmpfs -o ro tmpfs "$0" && exec "$@"', ro, ...cli], {
+      cwd: dir,
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, FIELDBOOK_HOME: join(dir, '.fieldbook') },
+      encoding: 'utf8',
+    });
+    refused({ code: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr, killed: false }, `error: runs directory ${join(ro, 'runs')} cannot hold runs: the file system is read-only; choose another with --runs-dir`);
   });
 
   it('/dev/zero and a FIFO are refused at once, as runbook, site, params file or archive', async () => {
