@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parse as parseYamlText } from 'yaml';
 import { UsageError, ValidationError, type Issue } from '../errors.js';
@@ -7,7 +6,9 @@ import { buildPlan } from '../plan/plan.js';
 import { resolveParams, type ParamProblem, type ResolvedParam } from '../plan/params.js';
 import type { Plan } from '../plan/types.js';
 import type { ParamValue } from '../schema/common.js';
+import { readInputFile } from '../schema/input-file.js';
 import { loadRunbook, loadSite, parseText, type Loaded } from '../schema/load.js';
+import { MAX_FILE_BYTES } from '../schema/source.js';
 import { SHIPPED_PREFIX, shippedRunbook } from '../shipped/index.js';
 import type { Runbook } from '../schema/runbook.js';
 import type { Site } from '../schema/site.js';
@@ -70,9 +71,9 @@ export async function readParamsFile(file: string | undefined, cwd: string): Pro
   if (file === undefined) return undefined;
   let text: string;
   try {
-    text = await readFile(resolve(cwd, file), 'utf8');
+    text = (await readInputFile(resolve(cwd, file), { maxBytes: MAX_FILE_BYTES, what: 'a params file', expected: 'a YAML file' })).toString('utf8');
   } catch (error) {
-    throw new UsageError(`--params-file ${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new UsageError(`--params-file ${file}: ${(error as Error).message}`);
   }
   let data: unknown;
   try {

@@ -30,7 +30,7 @@ export async function likeParams(arg: string, runsDir: string, cwd: string, runb
   const dropped: string[] = [];
   for (const [name, param] of Object.entries(started.params)) {
     if (param.secret || param.value === undefined || !CHOSEN.has(param.source)) continue;
-    if (name in runbook.params && !runbook.params[name]!.secret) values[name] = param.value;
+    if (Object.hasOwn(runbook.params, name) && !runbook.params[name]!.secret) values[name] = param.value;
     else dropped.push(name);
   }
   if (dropped.length) notes.push(`--like ${started.runId}: the runbook has no param ${dropped.join(', ')}; not reused`);

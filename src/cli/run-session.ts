@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TransportSet } from '../engine/context.js';
@@ -9,7 +9,7 @@ import { FieldbookError, UsageError } from '../errors.js';
 import type { Actor, JournalEvent, NewJournalEvent } from '../journal/events.js';
 import { openJournal, type JournalWriter } from '../journal/journal-file.js';
 import { acquireLock, currentHolder, type LockHandle } from '../journal/lock.js';
-import { defaultRunsDir, type RunPaths } from '../journal/run-dir.js';
+import { defaultRunsDir, makeLocksDir, type RunPaths } from '../journal/run-dir.js';
 import { applyEvent, type RunState } from '../journal/state.js';
 import type { ResolvedParam } from '../plan/params.js';
 import type { Mode, Plan } from '../plan/types.js';
@@ -61,8 +61,8 @@ export async function takeLocks(paths: RunPaths, runsDir: string, siteName: stri
 
 /** The lock that lets one process at a time drive a run on a site (from this runs directory). */
 export async function takeSiteLock(runsDir: string, siteName: string, command: string): Promise<LockHandle> {
-  await mkdir(join(runsDir, '.locks'), { recursive: true });
-  return acquireLock(join(runsDir, '.locks', `${siteName}.lock`), currentHolder(command), { takeOverStale: true, unlockCommand: `fieldbook unlock --site ${siteName} --runs-dir ${runsDir}` });
+  const locks = await makeLocksDir(runsDir);
+  return acquireLock(join(locks, `${siteName}.lock`), currentHolder(command), { takeOverStale: true, unlockCommand: `fieldbook unlock --site ${siteName} --runs-dir ${runsDir}` });
 }
 
 /** The run's own lock, after the locks already held; on failure those are released too. */

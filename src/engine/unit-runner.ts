@@ -11,7 +11,8 @@ import { buildScope } from '../plan/scope.js';
 import type { PlannedStep, PlannedTarget } from '../plan/types.js';
 import type { Command, DetachRequest, ExecOutcome, OutputOffsets } from '../transports/types.js';
 import { itemValue } from '../template/record-item.js';
-import { CaptureBuffer, captureOutputs } from './capture.js';
+import { CaptureBuffer, captureOutputs, DEFAULT_CAPTURE_BUDGET_MS, MAX_CAPTURE_BYTES, MIN_CAPTURE_BUDGET_MS } from './capture.js';
+import type { RegexBounds } from './regex-worker.js';
 import type { EngineContext } from './context.js';
 import { stepViews } from './outputs.js';
 import { OutputBatch, type OutputStream } from './output-batch.js';
@@ -119,6 +120,9 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
 
   let outcome: ExecOutcome;
   let durationMs = 0;
+  // Captures share the step's timeout with its command: the deadline counts from the start.
+  const deadline = Date.now() + (step.timeoutMs ?? DEFAULT_CAPTURE_BUDGET_MS);
+  const bounds = (): RegexBounds => ({ budgetMs: Math.max(deadline - Date.now(), MIN_CAPTURE_BUDGET_MS), signal: ctx.signal });
   try {
     const result = await ctx.transports.exec({
       target: target.transport,
@@ -149,11 +153,12 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
   forward('stdout', streams.stdout.flush());
   forward('stderr', streams.stderr.flush());
 
-  const judged = withinReview(ctx, step, judge(step, outcome), captured);
+  const judged = await withinReview(ctx, step, judge(step, outcome), captured, bounds);
+  const texts = { stdout: captured.stdout.text(), stderr: captured.stderr.text() };
   let outputs: Record<string, unknown> | undefined;
   if (judged.outcome === 'succeeded' && Object.keys(step.spec.capture).length > 0) {
     const overflow = (['stdout', 'stderr'] as const).find((s) => captured[s].overflowed);
-    const result = overflow ? { error: `${overflow} is too large to capture` } : captureOutputs(step.spec.capture, { stdout: captured.stdout.text(), stderr: captured.stderr.text() });
+    const result = overflow ? { error: `${overflow} is larger than ${MAX_CAPTURE_BYTES / 1024 / 1024} MiB, the most a capture reads` } : await captureOutputs(step.spec.capture, texts, bounds());
     if ('error' in result) {
       return finishWithLog(ctx, log, footer(result.error), () => finish(ctx, unit, attempt, { outcome: 'failed', reason: result.error }, durationMs, exitCodeOf(outcome)));
     }
@@ -224,7 +229,7 @@ function forPod(command: Command, pod: string | undefined): Command {
  * Checked whatever the exit code (a deletion that failed half-way still deleted); an item that was not reviewed
  * fails the unit, naming every such item, and stops the run (see handleFailure).
  */
-function withinReview(ctx: EngineContext, step: PlannedStep, judged: UnitResult, output: Record<OutputStream, CaptureBuffer>): UnitResult {
+async function withinReview(ctx: EngineContext, step: PlannedStep, judged: UnitResult, output: Record<OutputStream, CaptureBuffer>, bounds: () => RegexBounds): Promise<UnitResult> {
   const rule = step.spec.expect.withinReview;
   // Also when interrupted (cancelled, a dropped connection): what it printed before is known to have happened.
   if (rule === undefined) return judged;
@@ -234,9 +239,10 @@ function withinReview(ctx: EngineContext, step: PlannedStep, judged: UnitResult,
   const text = output[spec.from];
   // Printed nothing: it acted on nothing it says (what a command does silently is out of reach).
   if (!text.overflowed && text.text().trim() === '') return judged;
-  const captured = text.overflowed ? { error: `${spec.from} is too large to read` } : captureOutputs({ [rule.output]: spec }, { stdout: output.stdout.text(), stderr: output.stderr.text() });
-  // It printed something, but what it acted on cannot be read from it (JSON cut off half-way, too much output):
-  // it may have acted on anything, so it stops the run as an unreviewed item does, for a person to check.
+  const captured = text.overflowed ? { error: `${spec.from} is larger than ${MAX_CAPTURE_BYTES / 1024 / 1024} MiB, the most a capture reads` } : await captureOutputs({ [rule.output]: spec }, { stdout: output.stdout.text(), stderr: output.stderr.text() }, bounds());
+  // It printed something, but what it acted on cannot be read from it in time (JSON cut off half-way, too much
+  // output, a regex stopped at the deadline): it may have acted on anything, so it stops the run as an unreviewed
+  // item does, for a person to check.
   if ('error' in captured) {
     const reason = `what it acted on cannot be checked against the list reviewed at ${where} (${captured.error}): check its log by hand`;
     return { outcome: 'failed', reason, unreviewed: [`(unreadable: ${captured.error})`] };

@@ -2,10 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { FieldbookError, UsageError } from '../errors.js';
 import type { JournalEvent } from './events.js';
 import { fsyncDir, openJournal, type JournalWriter } from './journal-file.js';
+import { MAX_RUN_ID_LENGTH } from '../schema/common.js';
 
 /** SPEC section 3: $FIELDBOOK_HOME/runs, else $XDG_STATE_HOME/fieldbook/runs, else ~/.local/state/fieldbook/runs. */
 export function defaultRunsDir(env: NodeJS.ProcessEnv): string {
@@ -47,18 +48,84 @@ export function sha256(text: string | Uint8Array): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** A run id is a directory name: letters, digits, ".", "_" and "-", not hidden, at most MAX_RUN_ID_LENGTH. */
+export function checkRunId(id: string): void {
+  if (!/^[A-Za-z0-9._-]+$/.test(id) || id.startsWith('.')) throw new UsageError(`--run-id ${id}: use letters, digits, ".", "_" and "-"`);
+  if (id.length > MAX_RUN_ID_LENGTH) throw new UsageError(`--run-id ${id.slice(0, 20)}...: at most ${MAX_RUN_ID_LENGTH} characters (found ${id.length})`);
+}
+
+/** Create the runs directory when missing; a place that cannot hold runs is the operator's to change (exit 2). */
+export async function makeRunsDir(runsDir: string): Promise<void> {
+  try {
+    await mkdir(runsDir, { recursive: true });
+  } catch (error) {
+    throw unusableRunsDir(runsDir, await realCause(runsDir, error));
+  }
+}
+
+/**
+ * The runs directory and its `.locks`, created when missing. `.locks` with a plain mkdir: Node's recursive one
+ * never returns under /proc, where the runs directory exists yet nothing can be created.
+ */
+export async function makeLocksDir(runsDir: string): Promise<string> {
+  await makeRunsDir(runsDir);
+  const locks = join(runsDir, '.locks');
+  await mkdir(locks).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw unusableRunsDir(runsDir, error);
+  });
+  return locks;
+}
+
+/**
+ * Node's recursive mkdir reports ENOENT for a read-only file system (EROFS) and some others: one plain mkdir of
+ * the first missing directory on the way gives the kernel's own answer.
+ */
+async function realCause(runsDir: string, error: unknown): Promise<unknown> {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return error;
+  let missing = runsDir;
+  while (dirname(missing) !== missing && !existsSync(dirname(missing))) missing = dirname(missing);
+  try {
+    await mkdir(missing);
+    return error;
+  } catch (plain) {
+    return plain;
+  }
+}
+
+/** Why a runs directory cannot be used, in words, for the errors mkdir gives. */
+const CANNOT: Record<string, string> = {
+  EEXIST: 'it is a file, not a directory',
+  ENOTDIR: 'part of the path is a file, not a directory',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'the file system does not allow it',
+  // /proc, /sys: the directory is there, yet nothing can be created in it.
+  ENOENT: 'nothing can be created there (a /proc or /sys path?)',
+  ENAMETOOLONG: 'the path is too long',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+};
+
+function unusableRunsDir(runsDir: string, error: unknown): UsageError {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  const why = CANNOT[code] ?? (error instanceof Error ? error.message : String(error));
+  return new UsageError(`runs directory ${runsDir} cannot hold runs: ${why}; choose another with --runs-dir`, { cause: error });
+}
+
 /**
  * Create a run directory holding copies of the runbook and site and a journal holding its first event, each file
  * and the directories fsynced. It is built under a hidden name and renamed into place, so a run directory never
  * exists without its journal (a start killed half-way leaves only a hidden directory, which nothing lists).
  */
 export async function createRunDir(runsDir: string, id: string, runbookText: string, siteText: string, first: JournalEvent): Promise<{ paths: RunPaths; journal: JournalWriter }> {
-  if (!/^[A-Za-z0-9._-]+$/.test(id) || id.startsWith('.')) throw new UsageError(`--run-id ${id}: use letters, digits, ".", "_" and "-"`);
-  await mkdir(runsDir, { recursive: true });
+  checkRunId(id);
+  await makeRunsDir(runsDir);
   const paths = runPaths(join(runsDir, id));
   if (existsSync(paths.dir)) throw runExists(paths, runsDir);
   const staging = runPaths(join(runsDir, `.new-${id}-${randomBytes(4).toString('hex')}`));
-  await mkdir(staging.dir);
+  await mkdir(staging.dir).catch((error: unknown) => {
+    throw unusableRunsDir(runsDir, error);
+  });
   let journal: JournalWriter | undefined;
   try {
     // Independent, so together: concurrent fsyncs share the file system's journal commits.
@@ -115,6 +182,7 @@ export async function listRunIds(runsDir: string): Promise<string[]> {
     entries = await readdir(runsDir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') throw new UsageError(`runs directory ${runsDir} is a file, not a directory; choose another with --runs-dir`);
     throw new FieldbookError('journal', `cannot read runs directory ${runsDir}: ${(error as Error).message}`);
   }
   const ids: string[] = [];

@@ -42,11 +42,11 @@ export function resolveParams(runbook: Runbook, inputs: ParamInputs): { params: 
   const problems: ParamProblem[] = [];
   const cli = new Map<string, string>();
   for (const [name, value] of inputs.cli) {
-    if (!(name in runbook.params)) problems.push({ name, message: `--param ${name}: the runbook has no param "${name}"${known(runbook)}` });
+    if (!Object.hasOwn(runbook.params, name)) problems.push({ name, message: `--param ${name}: the runbook has no param "${name}"${known(runbook)}` });
     else cli.set(name, value);
   }
   for (const name of Object.keys(inputs.file ?? {})) {
-    if (!(name in runbook.params)) problems.push({ name, message: `${inputs.fileName ?? 'params file'}: the runbook has no param "${name}"${known(runbook)}` });
+    if (!Object.hasOwn(runbook.params, name)) problems.push({ name, message: `${inputs.fileName ?? 'params file'}: the runbook has no param "${name}"${known(runbook)}` });
   }
   for (const [name, spec] of Object.entries(runbook.params)) {
     const candidate = pick(name, spec, cli, inputs);

@@ -1,4 +1,4 @@
-import { durationMs } from '../schema/common.js';
+import { durationMs, own } from '../schema/common.js';
 import type { Runbook, StepSpec } from '../schema/runbook.js';
 import type { Site } from '../schema/site.js';
 import { collectPaths, evaluateWhole, isTruthy, parseTemplate, renderText, TemplateError, type Value } from '../template/index.js';
@@ -106,7 +106,7 @@ export function stepTargets(step: StepSpec, kind: StepKind, site: Site): Planned
     }
     case 'run':
       if (step.on === undefined || step.on === 'local') return [LOCAL_TARGET];
-      return (site.roles[step.on] ?? []).map((name) => plannedHost(site, name));
+      return (own(site.roles, step.on) ?? []).map((name) => plannedHost(site, name));
   }
 }
 
@@ -166,7 +166,7 @@ function placeholderSteps(runbook: Runbook, site: Site): Record<string, StepView
   const steps: Record<string, StepView> = {};
   for (const step of runbook.steps) {
     const outputs = Object.fromEntries(declaredOutputs(step).map((name) => [name, `⟨steps.${step.id}.outputs.${name}⟩`]));
-    const hostNames = step.on && step.on !== 'local' ? (site.roles[step.on] ?? []) : [];
+    const hostNames = step.on && step.on !== 'local' ? (own(site.roles, step.on) ?? []) : [];
     const hosts = Object.fromEntries(hostNames.map((h) => [h, { outputs: Object.fromEntries(declaredOutputs(step).map((name) => [name, `⟨steps.${step.id}.hosts.${h}.outputs.${name}⟩`])) }]));
     steps[step.id] = { status: `⟨steps.${step.id}.status⟩`, outputs, hosts, ...(step.confirm?.review ? { review: `⟨steps.${step.id}.review⟩` } : {}) };
   }

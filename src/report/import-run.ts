@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { FieldbookError, UsageError } from '../errors.js';
 import { fsyncDir } from '../journal/journal-file.js';
-import { runPaths, sha256, type RunPaths } from '../journal/run-dir.js';
+import { readInputFile } from '../schema/input-file.js';
+import { makeRunsDir, runPaths, sha256, type RunPaths } from '../journal/run-dir.js';
 import { EXPORT_FORMAT, MANIFEST, type ExportManifest } from './export-run.js';
 import { readTar, type TarEntry } from './tar.js';
 
@@ -24,7 +25,7 @@ export interface ImportResult {
  * journal, a file whose sha256 differs from the manifest, and a run id that already exists there.
  */
 export async function importRun(file: string, runsDir: string): Promise<ImportResult> {
-  const entries = readArchive(file);
+  const entries = await readArchive(file);
   const id = runIdOf(entries, file);
   const files = entries.filter((e) => e.type === 'file').map((e) => ({ path: e.path.slice(id.length + 1), data: e.data }));
   if (!files.some((f) => f.path === 'journal.jsonl')) throw new UsageError(`${file}: no ${id}/journal.jsonl in the archive; it is not a fieldbook run archive`);
@@ -34,7 +35,7 @@ export async function importRun(file: string, runsDir: string): Promise<ImportRe
 
   const target = join(runsDir, id);
   if (existsSync(target)) throw new FieldbookError('refused', `run ${id} already exists in ${runsDir}; nothing was imported (import into another --runs-dir, or remove that run first)`);
-  await mkdir(runsDir, { recursive: true });
+  await makeRunsDir(runsDir);
   // Unpacked beside the target, then renamed: a half-imported run is never seen under its id.
   const staging = join(runsDir, `.import-${id}-${randomBytes(4).toString('hex')}`);
   try {
@@ -55,12 +56,13 @@ export async function importRun(file: string, runsDir: string): Promise<ImportRe
   return { paths: runPaths(target), files: files.length, ...(manifest ? { manifest } : {}) };
 }
 
-function readArchive(file: string): TarEntry[] {
+async function readArchive(file: string): Promise<TarEntry[]> {
   let packed: Buffer;
   try {
-    packed = readFileSync(file);
+    // Refused above this unpacked, so above it packed too.
+    packed = await readInputFile(file, { maxBytes: MAX_UNPACKED_BYTES, what: 'a run archive', expected: 'a .tar.gz file' });
   } catch (error) {
-    throw new UsageError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new UsageError(`${file}: ${(error as Error).message}`);
   }
   let tar: Buffer;
   try {

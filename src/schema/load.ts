@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { visit } from 'yaml';
+import { isScalar, visit } from 'yaml';
 import { ValidationError, type Issue } from '../errors.js';
 import { didYouMean } from '../template/did-you-mean.js';
 import { RunbookSchema, type Runbook } from './runbook.js';
@@ -35,6 +35,8 @@ export function parseText<K extends Kind>(file: string, text: string | Uint8Arra
 function parseFile(file: string, text: string, kind: Kind): Loaded<Runbook | Site> {
   const { source, issues } = parseYaml(file, text);
   if (issues.length > 0) throw new ValidationError(issues);
+  const proto = protoKeys(source);
+  if (proto.length > 0) throw new ValidationError(proto);
   const data = toData(source);
   if (data === null || data === undefined) {
     throw new ValidationError([{ file, line: 1, col: 1, path: '', message: `file is empty; expected a fieldbook/v1 ${kind}`, rank: 0 }]);
@@ -57,6 +59,19 @@ function parseFile(file: string, text: string, kind: Kind): Loaded<Runbook | Sit
     throw new ValidationError(issues.flatMap((issue) => zodIssueToIssues(source, schema, data, issue)));
   }
   return { value: result.data, source };
+}
+
+/** `__proto__` as a key is dropped by every JavaScript map built from it (zod's too): refuse it where it is written. */
+function protoKeys(source: YamlSource): Issue[] {
+  const issues: Issue[] = [];
+  visit(source.doc, {
+    Pair(_, pair) {
+      if (!isScalar(pair.key) || pair.key.value !== '__proto__') return;
+      const { line, col } = source.lines.linePos(pair.key.range?.[0] ?? 0);
+      issues.push({ file: source.file, line, col, path: '', message: '"__proto__" cannot be a key: it is a name JavaScript reserves for every object', rank: 1 });
+    },
+  });
+  return issues;
 }
 
 /** Aliases may be nested only so deep: a few lines of YAML must not expand into gigabytes (a "billion laughs"). */
@@ -142,6 +157,7 @@ function zodIssueToIssue(source: YamlSource, data: unknown, issue: ZodIssue): Is
     case 'too_small':
       return { ...base, ...locate(source, path), path: formatPath(path), message: Array.isArray(found) ? `expected at least ${String(issue.minimum)} item(s), found ${found.length}` : `expected at least ${String(issue.minimum)}, found ${describe(found)}` };
     case 'too_big':
+      if (typeof found === 'string') return { ...base, ...locate(source, path), path: formatPath(path), message: `expected at most ${String(issue.maximum)} characters, found ${found.length}` };
       return { ...base, ...locate(source, path), path: formatPath(path), message: `expected at most ${String(issue.maximum)}, found ${describe(found)}` };
     case 'invalid_union':
       return { ...base, ...locate(source, path), path: formatPath(path), message: `expected ${unionExpectation(issue)}, found ${describe(found)}` };

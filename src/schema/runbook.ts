@@ -6,6 +6,15 @@ export const PARAM_TYPES = ['string', 'integer', 'boolean', 'list'] as const;
 export type ParamType = (typeof PARAM_TYPES)[number];
 
 /** One runbook parameter: a value the operator supplies (or a default) that steps reference. */
+/** A `pattern` or `regex` that JavaScript can compile (with the `u` flag every use of it sets). */
+const validRegex = (pattern: string, path: string[], ctx: z.RefinementCtx) => {
+  try {
+    new RegExp(pattern, 'u');
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', path, message: `not a valid regular expression: ${(error as Error).message}` });
+  }
+};
+
 export const ParamSpec = z
   .strictObject({
     description: z.string().optional(),
@@ -17,13 +26,7 @@ export const ParamSpec = z
     values: z.array(z.union([z.string(), z.number()])).optional().describe('the only values allowed'),
   })
   .superRefine((param, ctx) => {
-    if (param.pattern !== undefined) {
-      try {
-        new RegExp(param.pattern, 'u');
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', path: ['pattern'], message: `not a valid regular expression: ${(error as Error).message}` });
-      }
-    }
+    if (param.pattern !== undefined) validRegex(param.pattern, ['pattern'], ctx);
     if (param.secret && param.default !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['default'], message: 'a secret param cannot have a default (it would be written in the runbook)' });
     }
@@ -56,13 +59,7 @@ export const CaptureSpec = z
     if (modes.length > 1) {
       ctx.addIssue({ code: 'custom', message: `choose one of regex, lines, json (found ${modes.join(' and ')})` });
     }
-    if (capture.regex !== undefined) {
-      try {
-        new RegExp(capture.regex, 'u');
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', path: ['regex'], message: `not a valid regular expression: ${(error as Error).message}` });
-      }
-    }
+    if (capture.regex !== undefined) validRegex(capture.regex, ['regex'], ctx);
     if (capture.path !== undefined && !capture.json) ctx.addIssue({ code: 'custom', path: ['path'], message: '`path` needs `json: true`' });
     if (capture.query !== undefined) {
       if (!capture.json) ctx.addIssue({ code: 'custom', path: ['query'], message: '`query` needs `json: true`' });
@@ -111,12 +108,17 @@ export const KubectlSpec = z
   });
 export type KubectlSpec = z.infer<typeof KubectlSpec>;
 
-export const RecordSpec = z.strictObject({
-  name: Identifier,
-  prompt: z.string(),
-  pattern: z.string().optional(),
-  secret: z.boolean().default(false),
-});
+export const RecordSpec = z
+  .strictObject({
+    name: Identifier,
+    prompt: z.string(),
+    pattern: z.string().optional(),
+    secret: z.boolean().default(false),
+  })
+  // Matched against what the operator types: an invalid one failed only then, mid-run.
+  .superRefine((record, ctx) => {
+    if (record.pattern !== undefined) validRegex(record.pattern, ['pattern'], ctx);
+  });
 
 /** A step a person performs: instructions, a checklist to tick, values to record. */
 export const ManualSpec = z.strictObject({

@@ -1,28 +1,20 @@
-import { readFile, stat } from 'node:fs/promises';
 import { ValidationError } from '../errors.js';
+import { InputFileError, readInputFile } from './input-file.js';
 
-/** Runbooks and sites are hand-written; anything larger is a mistake (a log, an image) and is refused early. */
+/** Runbooks, sites and params files are hand-written; anything larger is a mistake (a log, an image), refused early. */
 export const MAX_FILE_BYTES = 1024 * 1024;
 
 const problem = (file: string, message: string, line = 0, col = 0) =>
   new ValidationError([{ file, line, col, path: '', message, rank: 0 }]);
 
-/** Read a runbook or site file as UTF-8 text, refusing what cannot be one: missing, huge, binary, not UTF-8. */
+/** Read a runbook or site file as UTF-8 text, refusing what cannot be one: missing, huge, not a file, binary, not UTF-8. */
 export async function readSourceText(file: string): Promise<string> {
-  let size: number;
   try {
-    const info = await stat(file);
-    if (info.isDirectory()) throw problem(file, 'is a directory; expected a YAML file');
-    size = info.size;
+    return decodeSource(file, await readInputFile(file, { maxBytes: MAX_FILE_BYTES, what: 'a runbook or site file', expected: 'a YAML file' }));
   } catch (error) {
-    if (error instanceof ValidationError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw problem(file, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(error)})`);
+    if (error instanceof InputFileError) throw problem(file, error.message);
+    throw error;
   }
-  if (size > MAX_FILE_BYTES) {
-    throw problem(file, `file is ${(size / 1024 / 1024).toFixed(1)} MiB; a runbook or site file is at most 1 MiB`);
-  }
-  return decodeSource(file, await readFile(file));
 }
 
 /** Decode bytes as strict UTF-8 (BOM dropped), naming the line and column of the first bad byte. */

@@ -6,6 +6,14 @@ import type { Token } from './lexer.js';
 const NUMBER = /^-?[0-9]+(\.[0-9]+)?$/;
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
 
+/**
+ * Nesting deeper than this (parentheses, `!`, or `&&`/`||` in a row) is refused: nobody writes it, and the parser,
+ * the evaluator and `validate` all recurse over the tree (5,000 parentheses overflowed the stack).
+ */
+export const MAX_EXPRESSION_DEPTH = 32;
+
+const tooDeep = (at: number) => new TemplateError(`expression nested more than ${MAX_EXPRESSION_DEPTH} levels deep (parentheses, "!", "&&" or "||" in a row); split it up`, at);
+
 /** Parses the tokens of one expression (ending with the `end` token) into an AST. */
 export function parseTokens(tokens: Token[]): Expr {
   let index = 0;
@@ -15,6 +23,15 @@ export function parseTokens(tokens: Token[]): Expr {
     if (index < tokens.length - 1) index++;
     return token;
   };
+  let nesting = 0;
+  const nested = (at: number, parse: () => Expr): Expr => {
+    if (++nesting > MAX_EXPRESSION_DEPTH) throw tooDeep(at);
+    try {
+      return parse();
+    } finally {
+      nesting--;
+    }
+  };
   const isOp = (value: string): boolean => {
     const token = peek();
     return token.type === 'op' && token.value === value;
@@ -23,8 +40,9 @@ export function parseTokens(tokens: Token[]): Expr {
   // or := and ('||' and)*
   const parseOr = (after: string): Expr => {
     let left = parseAnd(after);
-    while (isOp('||')) {
+    for (let chain = 1; isOp('||'); chain++) {
       const at = next().at;
+      if (chain > MAX_EXPRESSION_DEPTH) throw tooDeep(at);
       left = { kind: 'binary', op: '||', left, right: parseAnd('after "||"'), offset: at };
     }
     return left;
@@ -32,8 +50,9 @@ export function parseTokens(tokens: Token[]): Expr {
   // and := eq ('&&' eq)*
   const parseAnd = (after: string): Expr => {
     let left = parseEq(after);
-    while (isOp('&&')) {
+    for (let chain = 1; isOp('&&'); chain++) {
       const at = next().at;
+      if (chain > MAX_EXPRESSION_DEPTH) throw tooDeep(at);
       left = { kind: 'binary', op: '&&', left, right: parseEq('after "&&"'), offset: at };
     }
     return left;
@@ -53,7 +72,7 @@ export function parseTokens(tokens: Token[]): Expr {
   const parseUnary = (after: string): Expr => {
     if (isOp('!')) {
       const at = next().at;
-      return { kind: 'not', operand: parseUnary('after "!"'), offset: at };
+      return { kind: 'not', operand: nested(at, () => parseUnary('after "!"')), offset: at };
     }
     return parsePrimary(after);
   };
@@ -66,7 +85,7 @@ export function parseTokens(tokens: Token[]): Expr {
         return parseWord(token.value, token.at, describe(peek()));
       case 'op':
         if (token.value === '(') {
-          const inner = parseOr('after "("');
+          const inner = nested(token.at, () => parseOr('after "("'));
           const close = next();
           if (close.type !== 'op' || close.value !== ')') {
             throw new TemplateError(`expected ")" to close the "(" but found ${describe(close)}`, close.at);

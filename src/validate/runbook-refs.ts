@@ -1,5 +1,6 @@
 import type { Issue } from '../errors.js';
 import { coerce } from '../plan/params.js';
+import { own } from '../schema/common.js';
 import type { Runbook, StepSpec } from '../schema/runbook.js';
 import type { Site } from '../schema/site.js';
 import type { YamlSource } from '../schema/yaml-doc.js';
@@ -37,7 +38,7 @@ export function checkRunbook(runbook: Runbook, source: YamlSource, site?: Site):
     if (first !== undefined) {
       issues.push(pathIssue(source, ['steps', i, 'id'], `duplicate step id "${step.id}" (first used by steps[${first}])`, 1));
     } else seen.set(step.id, i);
-    if (step.on !== undefined && step.on !== 'local' && !(step.on in runbook.roles)) {
+    if (step.on !== undefined && step.on !== 'local' && !Object.hasOwn(runbook.roles, step.on)) {
       issues.push(pathIssue(source, ['steps', i, 'on'], `unknown role "${step.on}"${hint(step.on, Object.keys(runbook.roles))}; declare it under roles or use "local"`));
     }
     for (const field of templateFields(step, i)) issues.push(...checkField(runbook, ids, source, step, i, field, site));
@@ -82,7 +83,7 @@ function checkReference(runbook: Runbook, ids: ReadonlyMap<string, number>, step
   switch (root) {
     case 'params':
       if (first === undefined) return '"params" needs a param name, like params.registry';
-      if (!(first in runbook.params)) return `unknown param "${first}"${hint(first, Object.keys(runbook.params))}`;
+      if (!Object.hasOwn(runbook.params, first)) return `unknown param "${first}"${hint(first, Object.keys(runbook.params))}`;
       return rest.length ? `params.${first} has no fields; use params.${first}` : undefined;
     case 'host':
       return checkHostRef(runbook, step, first, rest, site);
@@ -114,8 +115,8 @@ function checkHostRef(runbook: Runbook, step: StepSpec, key: string | undefined,
   const variable = rest[0];
   if (variable === undefined || rest.length > 1) return 'use host.vars.<name>';
   if (!site) return undefined;
-  const hosts = site.roles[step.on] ?? [];
-  const lacking = hosts.filter((h) => site.hosts[h] && !(variable in site.hosts[h].vars));
+  const hosts = own(site.roles, step.on) ?? [];
+  const lacking = hosts.filter((h) => site.hosts[h] && !Object.hasOwn(site.hosts[h].vars, variable));
   if (lacking.length === 0) return undefined;
   const known = new Set(hosts.flatMap((h) => Object.keys(site.hosts[h]?.vars ?? {})));
   return `host.vars.${variable} is not set for host${lacking.length > 1 ? 's' : ''} ${lacking.map((h) => `"${h}"`).join(', ')} of role "${step.on}"${hint(variable, known)}`;
@@ -138,7 +139,7 @@ function checkStepRef(runbook: Runbook, ids: ReadonlyMap<string, number>, index:
   if (section === 'hosts') {
     const host = rest[0];
     if (producer.on === undefined || producer.on === 'local') return `step "${id}" does not run on a role's hosts; use steps.${id}.outputs.<name>`;
-    const roleHosts = site?.roles[producer.on];
+    const roleHosts = site ? own(site.roles, producer.on) : undefined;
     if (host !== undefined && roleHosts && !roleHosts.includes(host)) return `host "${host}" is not in role "${producer.on}"${hint(host, roleHosts)}`;
     if (rest[1] !== 'outputs') return `use steps.${id}.hosts.<host>.outputs.<name>`;
     output = rest[2];

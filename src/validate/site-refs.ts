@@ -18,18 +18,18 @@ export function checkSite(site: Site, source: YamlSource): Issue[] {
   const undefinedHost = (name: string) => `host "${name}" is not defined${hint(name, hosts)}${hosts.length ? '' : '; the site has no hosts'}`;
   for (const [role, members] of Object.entries(site.roles)) {
     members.forEach((member, i) => {
-      if (!(member in site.hosts)) issues.push(pathIssue(source, ['roles', role, i], undefinedHost(member)));
+      if (!Object.hasOwn(site.hosts, member)) issues.push(pathIssue(source, ['roles', role, i], undefinedHost(member)));
       else if (members.indexOf(member) !== i) issues.push(pathIssue(source, ['roles', role, i], `host "${member}" is listed twice in role "${role}"`));
     });
   }
-  if (site.ssh.jump !== undefined && !(site.ssh.jump in site.hosts)) issues.push(pathIssue(source, ['ssh', 'jump'], undefinedHost(site.ssh.jump)));
+  if (site.ssh.jump !== undefined && !Object.hasOwn(site.hosts, site.ssh.jump)) issues.push(pathIssue(source, ['ssh', 'jump'], undefinedHost(site.ssh.jump)));
   for (const [name, host] of Object.entries(site.hosts)) {
-    if (host.jump !== undefined && !(host.jump in site.hosts)) issues.push(pathIssue(source, ['hosts', name, 'jump'], undefinedHost(host.jump)));
+    if (host.jump !== undefined && !Object.hasOwn(site.hosts, host.jump)) issues.push(pathIssue(source, ['hosts', name, 'jump'], undefinedHost(host.jump)));
     const loop = jumpLoop(site, name);
     if (loop) issues.push(pathIssue(source, ['hosts', name], `jump hosts loop: ${loop.join(' → ')}`));
   }
   const via = site.kube?.via;
-  if (via !== undefined && via !== 'local' && !(via in site.hosts)) {
+  if (via !== undefined && via !== 'local' && !Object.hasOwn(site.hosts, via)) {
     issues.push(pathIssue(source, ['kube', 'via'], `expected "local" or a host name, found "${via}"${hint(via, hosts)}`));
   }
   return issues;
@@ -40,7 +40,7 @@ export function jumpChain(site: Site, name: string): string[] {
   const chain: string[] = [];
   for (let current = name; ; ) {
     const jump = site.hosts[current]?.jump ?? (current === site.ssh.jump ? undefined : site.ssh.jump);
-    if (jump === undefined || !(jump in site.hosts) || chain.includes(jump) || jump === name) return chain;
+    if (jump === undefined || !Object.hasOwn(site.hosts, jump) || chain.includes(jump) || jump === name) return chain;
     chain.unshift(jump);
     current = jump;
   }

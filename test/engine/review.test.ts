@@ -151,7 +151,7 @@ describe('reviewed lists', () => {
     // More than a capture holds: the check cannot read it, so it does not pass it.
     const flood = 'deleted: acme/app:1.0\n'.repeat(1 + (16 * 1024 * 1024) / 22);
     const big = await fakeRun({ runbook: RUNBOOK('delete-fresh-query'), operator: approve(`prune=${digest}`), reply: (r) => (scriptOf(r) === 'preview' ? { stdout: `${CANDIDATES.join('\n')}\n` } : { stderr: flood }) });
-    expect(big.journal.find((e) => e.type === 'unit-finished' && e.unit.step === 'prune')).toMatchObject({ outcome: 'failed', unreviewed: ['(unreadable: stderr is too large to read)'] });
+    expect(big.journal.find((e) => e.type === 'unit-finished' && e.unit.step === 'prune')).toMatchObject({ outcome: 'failed', unreviewed: ['(unreadable: stderr is larger than 16 MiB, the most a capture reads)'] });
   });
 
   it('a foreach step that reviews a list goes over that list, or checks what it acted on: validate refuses the rest', async () => {

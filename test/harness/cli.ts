@@ -23,7 +23,7 @@ export interface CliOptions {
   /** Send this signal after this many milliseconds. */
   signalAfter?: { ms: number; signal: NodeJS.Signals };
   /** Send this signal once stdout holds `text` (the run got that far: no race with the CLI's start-up). */
-  signalWhen?: { stdout: string; signal: NodeJS.Signals };
+  signalWhen?: { stdout: string; signal: NodeJS.Signals; delayMs?: number };
   input?: string;
   /** The program to run instead of bin/fieldbook.js (the single file, say). */
   program?: string;
@@ -46,7 +46,8 @@ export function runCli(args: string[], options: CliOptions): Promise<CliResult> 
       const when = options.signalWhen;
       if (when && !signalled && stdout.includes(when.stdout)) {
         signalled = true;
-        killed = child.kill(when.signal);
+        if (when.delayMs) setTimeout(() => (killed = child.kill(when.signal)), when.delayMs);
+        else killed = child.kill(when.signal);
       }
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -4,7 +4,7 @@ import { JOURNAL_VERSION, type JournalEvent } from '../../journal/events.js';
 import type { JournalWriter } from '../../journal/journal-file.js';
 import type { LockHandle } from '../../journal/lock.js';
 import type { Mode } from '../../plan/types.js';
-import { createRunDir, newRunId, sha256, type RunPaths } from '../../journal/run-dir.js';
+import { checkRunId, createRunDir, newRunId, sha256, type RunPaths } from '../../journal/run-dir.js';
 import { replay } from '../../journal/state.js';
 import { buildPlan } from '../../plan/plan.js';
 import { preloadTransports } from '../../transports/preload.js';
@@ -48,6 +48,7 @@ export const runCommand: CommandSpec<typeof options> = {
   async run({ values, positionals }, io) {
     if (values.site === undefined) throw new UsageError('run: --site <site> is required');
     if (values.force) throw new UsageError('run: --force applies to resume');
+    if (values['run-id'] !== undefined) checkRunId(values['run-id']);
     const mode = modeOf(values);
     const ui = uiKind(values.ui, io.stdout.isTTY === true);
     const inputs = await loadInputs(positionals[0]!, values.site, io.cwd);
