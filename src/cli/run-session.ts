@@ -18,6 +18,7 @@ import { coerce } from '../plan/params.js';
 import type { Runbook } from '../schema/runbook.js';
 import type { Site } from '../schema/site.js';
 import { createMasker, type Masker } from '../secrets/masker.js';
+import { secretsInEnv } from '../secrets/sources.js';
 import type { SecretRequest } from '../transports/ssh/index.js';
 import { createTransportSet } from '../transports/transport-set.js';
 import { createJsonUi, createPlainUi } from '../ui/plain/plain-ui.js';
@@ -137,7 +138,8 @@ function checkPromptedValue(spec: Runbook['params'][string], value: string): str
 
 /** Run the engine with the chosen UI, Ctrl-C handling and locks; returns the exit code. */
 export async function drive(setup: DriveSetup, io: CliIO): Promise<number> {
-  const secrets = Object.values(setup.params).filter((p) => p.secret).map((p) => String(p.value));
+  // Every FIELDBOOK_SECRET_* too: one a step does not use (yet) may still show up in an output.
+  const secrets = [...Object.values(setup.params).filter((p) => p.secret).map((p) => String(p.value)), ...secretsInEnv(io.env).map((s) => s.value)];
   const masker: Masker = createMasker(secrets);
   const controller = new AbortController();
   const record = recorder(setup.journal, setup.state);

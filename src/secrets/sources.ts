@@ -22,6 +22,15 @@ export function secretFromEnv(name: string, env: NodeJS.ProcessEnv = process.env
   return undefined;
 }
 
+/**
+ * Every `FIELDBOOK_SECRET_*` variable that is set, by name: the masker hides each of them whether or not a step
+ * uses it (an SSH password asked for only on a reconnect, a variable a script reads itself), and the export
+ * check looks for each of them.
+ */
+export function secretsInEnv(env: NodeJS.ProcessEnv = process.env): { name: string; value: string }[] {
+  return Object.entries(env).flatMap(([name, value]) => (name.startsWith(SECRET_ENV_PREFIX) && value ? [{ name, value }] : []));
+}
+
 function normalise(name: string): string {
   return name.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
 }

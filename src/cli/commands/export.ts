@@ -7,7 +7,7 @@ import { readLock } from '../../journal/lock.js';
 import { findRun } from '../../journal/run-dir.js';
 import { exportRun } from '../../report/export-run.js';
 import type { KnownSecret } from '../../report/secret-scan.js';
-import { SECRET_ENV_PREFIX, secretEnvName, secretFromEnv } from '../../secrets/sources.js';
+import { secretEnvName, secretFromEnv, secretsInEnv } from '../../secrets/sources.js';
 import { fieldbookVersion } from '../../shipped/index.js';
 import type { CommandSpec } from '../command.js';
 import { println } from '../io.js';
@@ -72,10 +72,10 @@ async function secretsToCheck(journal: string, env: NodeJS.ProcessEnv): Promise<
       seen.add(value);
     }
   }
-  for (const [variable, value] of Object.entries(env)) {
-    if (!variable.startsWith(SECRET_ENV_PREFIX) || !value || seen.has(value)) continue;
+  for (const { name, value } of secretsInEnv(env)) {
+    if (seen.has(value)) continue;
     seen.add(value);
-    secrets.push({ name: variable, value });
+    secrets.push({ name, value });
   }
   return { secrets, notChecked };
 }
