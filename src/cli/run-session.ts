@@ -41,6 +41,8 @@ export interface DriveSetup {
   runbook: Runbook;
   site: Site;
   params: Record<string, ResolvedParam>;
+  /** Real values of secret records of manual steps done before a resume (asked again), by `step.name`. */
+  secretRecords?: ReadonlyMap<string, string>;
   mode: Mode;
   state: RunState;
   journal: JournalWriter;
@@ -139,7 +141,8 @@ function checkPromptedValue(spec: Runbook['params'][string], value: string): str
 /** Run the engine with the chosen UI, Ctrl-C handling and locks; returns the exit code. */
 export async function drive(setup: DriveSetup, io: CliIO): Promise<number> {
   // Every FIELDBOOK_SECRET_* too: one a step does not use (yet) may still show up in an output.
-  const secrets = [...Object.values(setup.params).filter((p) => p.secret).map((p) => String(p.value)), ...secretsInEnv(io.env).map((s) => s.value)];
+  const secretRecords = new Map(setup.secretRecords);
+  const secrets = [...Object.values(setup.params).filter((p) => p.secret).map((p) => String(p.value)), ...secretsInEnv(io.env).map((s) => s.value), ...secretRecords.values()];
   const masker: Masker = createMasker(secrets);
   const controller = new AbortController();
   const record = recorder(setup.journal, setup.state);
@@ -223,6 +226,7 @@ export async function drive(setup: DriveSetup, io: CliIO): Promise<number> {
       record,
       transports,
       masker,
+      secretRecords,
       operator,
       actor: currentActor(),
       emit,

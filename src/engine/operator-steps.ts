@@ -4,6 +4,7 @@ import { evaluateItems } from '../plan/plan.js';
 import { displayCommand, renderCommand, renderManual } from '../plan/render-step.js';
 import { renderText, TemplateError } from '../template/index.js';
 import type { PlannedStep } from '../plan/types.js';
+import { recordEnvName } from '../secrets/sources.js';
 import type { EngineContext } from './context.js';
 import type { Waiting } from './events.js';
 import { finishStep, isDone, waitingFor, type StepEnd } from './step-state.js';
@@ -116,11 +117,15 @@ export async function manualStep(ctx: EngineContext, step: PlannedStep, unit: Un
     record: manual.record.map((r) => ({ name: r.name, prompt: r.prompt, secret: r.secret, ...(r.pattern ? { pattern: r.pattern } : {}) })),
   });
   if (answer === undefined) {
-    const values = manual.record.map((r) => `--record ${step.id}.${r.name}=<${r.prompt}>`).join(' ');
+    const values = manual.record.map((r) => (r.secret ? `${recordEnvName(step.id, r.name)}=<${r.prompt}> (a secret)` : `--record ${step.id}.${r.name}=<${r.prompt}>`)).join(' ');
     return { kind: 'stop', reason: 'needs-operator', waiting: [waitingFor({ kind: 'manual', step: step.id, detail: `manual step ${step.id} needs the operator to tick its checklist${values ? ` and record ${values}` : ''}` })] };
   }
   if (answer === 'refused') return { kind: 'stop', reason: 'interrupted', waiting: [] };
-  for (const record of manual.record.filter((r) => r.secret)) ctx.masker.add(answer.values[record.name] ?? '');
+  for (const record of manual.record.filter((r) => r.secret)) {
+    const value = answer.values[record.name] ?? '';
+    ctx.masker.add(value);
+    ctx.secretRecords.set(`${step.id}.${record.name}`, value);
+  }
   const outputs = Object.fromEntries(Object.entries(answer.values).map(([name, value]) => [name, ctx.masker.mask(value)]));
   await ctx.record({ type: 'confirmation', step: step.id, by: ctx.actor, phrase: 'checklist done', via: answer.via === 'flag' ? 'flag' : 'checklist', checklist: shown.checklist });
   await ctx.record({ type: 'unit-started', unit, attempt: 1, command: 'manual' });

@@ -12,7 +12,7 @@ import type { Command, DetachRequest, ExecOutcome, OutputOffsets } from '../tran
 import { itemValue } from '../template/record-item.js';
 import { CaptureBuffer, captureOutputs } from './capture.js';
 import type { EngineContext } from './context.js';
-import { stepViews } from './outputs.js';
+import { stepViews, withSecretRecords } from './outputs.js';
 import { OutputBatch, type OutputStream } from './output-batch.js';
 import { UnitLog } from './unit-log.js';
 
@@ -29,7 +29,7 @@ export function unitScope(ctx: EngineContext, step: PlannedStep, target: Planned
     params,
     site: ctx.site,
     run: { id: ctx.state.runId, mode: ctx.mode },
-    steps: stepViews(ctx.state.steps, referenced(ctx, step)),
+    steps: masked ? stepViews(ctx.state.steps, referenced(ctx, step)) : withSecretRecords(stepViews(ctx.state.steps, referenced(ctx, step)), ctx.secretRecords),
     ...(host ? { host } : {}),
     ...(item !== undefined ? { item: itemValue(item) } : {}),
     ...(review ? { review: review.items.map(itemValue) } : {}),

@@ -10,6 +10,14 @@ export function secretEnvName(name: string): string {
 }
 
 /**
+ * The variable for a manual step's secret `record` (`--record` would put it in the process list):
+ * step `rotate-key`, record `newKey` → `FIELDBOOK_SECRET_ROTATE_KEY_NEW_KEY`.
+ */
+export function recordEnvName(step: string, record: string): string {
+  return secretEnvName(`${step}_${record}`);
+}
+
+/**
  * A secret param's value from the environment: the canonical name first, then the plain upper-case one
  * (`FIELDBOOK_SECRET_REGISTRYPASSWORD`). An empty value counts as unset (usually a forgotten `VAR=`), so the
  * caller prompts or reports it missing instead of running with an empty password.

@@ -10,6 +10,7 @@ import { collectParams, loadInputs } from '../inputs.js';
 import { fieldbookVersion as version, SHIPPED_PREFIX } from '../../shipped/index.js';
 import { currentActor, drive, openRunJournal, promptSecrets, promptValues, recorder, takeLocks } from '../run-session.js';
 import { acceptedHostKeys, modeOf, presetsOf, RUN_OPTIONS, RUN_OPTIONS_HELP, uiKind } from '../run-options.js';
+import { secretRecordsFromEnv } from '../secret-records.js';
 import { createPrompter } from '../../ui/plain/prompts.js';
 import { selectSteps } from '../select-steps.js';
 import { likeParams } from '../like-run.js';
@@ -49,7 +50,7 @@ export const runCommand: CommandSpec<typeof options> = {
     const inputs = await loadInputs(positionals[0]!, values.site, io.cwd);
     const site = inputs.site!;
     const runbook = inputs.runbook;
-    const presets = presetsOf(values, runbook.value.steps.map((s) => s.id));
+    const presets = presetsOf(values, runbook.value, secretRecordsFromEnv(runbook.value, io.env));
     const interactive = io.stdin.isTTY === true && ui !== 'json';
     const prompter = interactive ? createPrompter(io.stdin, io.stdout) : undefined;
 
