@@ -14,6 +14,7 @@ import { CaptureBuffer, captureOutputs } from './capture.js';
 import type { EngineContext } from './context.js';
 import { stepViews, withSecretRecords } from './outputs.js';
 import { OutputBatch, type OutputStream } from './output-batch.js';
+import { secretCapture, secretInArgv } from './secret-guards.js';
 import { UnitLog } from './unit-log.js';
 
 /** How one attempt ended, as the engine judges it. */
@@ -84,8 +85,11 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
   try {
     command = forPod(renderCommand(step.spec, ctx.site, unitScope(ctx, step, target, item, false))!, item);
     display = ctx.masker.mask(displayCommand(forPod(renderCommand(step.spec, ctx.site, unitScope(ctx, step, target, item, true))!, item)));
+    const argvSecret = secretInArgv(command, ctx.masker);
+    if (argvSecret) throw new FieldbookError('refused', argvSecret);
   } catch (error) {
-    // A template that cannot be expanded now (a capture gave an unexpected value): the step fails, clearly.
+    // A template that cannot be expanded now (a capture gave an unexpected value), a secret bound for argv: the
+    // step fails, clearly.
     const reason = ctx.masker.mask(error instanceof FieldbookError ? error.message : String(error));
     await ctx.record({ type: 'unit-started', unit, attempt, command: '(not rendered)' });
     return finish(ctx, unit, attempt, { outcome: 'failed', reason }, 0);
@@ -97,7 +101,7 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
   durable.catch(() => undefined);
   ctx.emit({ type: 'unit-started', unit, attempt, command: display });
 
-  const log = new UnitLog(logPath(ctx.paths, step.id, target.name), `# ${new Date().toISOString()} ${unitLabel(unit)} attempt ${attempt}\n# ${display.split('\n').join('\n# ')}\n`);
+  const log = new UnitLog(logPath(ctx.paths, step.id, target.name), `# ${new Date().toISOString()} ${ctx.masker.mask(unitLabel(unit))} attempt ${attempt}\n# ${display.split('\n').join('\n# ')}\n`);
   const detach = step.detach && target.transport.kind === 'host';
   // A detached unit saves its output offsets once a chunk is in the file: the file must exist before any output.
   if (detach) await log.ready();
@@ -150,7 +154,9 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
   let outputs: Record<string, unknown> | undefined;
   if (judged.outcome === 'succeeded' && Object.keys(step.spec.capture).length > 0) {
     const overflow = (['stdout', 'stderr'] as const).find((s) => captured[s].overflowed);
-    const result = overflow ? { error: `${overflow} is too large to capture` } : captureOutputs(step.spec.capture, { stdout: captured.stdout.text(), stderr: captured.stderr.text() });
+    const taken = overflow ? { error: `${overflow} is too large to capture` } : captureOutputs(step.spec.capture, { stdout: captured.stdout.text(), stderr: captured.stderr.text() });
+    const secret = 'error' in taken ? undefined : secretCapture(step.spec.capture, taken.outputs, { stdout: streams.stdout.hidden > 0, stderr: streams.stderr.hidden > 0 });
+    const result = secret ? { error: secret } : taken;
     if ('error' in result) {
       return finishWithLog(ctx, log, `# ${result.error}\n`, () => finish(ctx, unit, attempt, { outcome: 'failed', reason: result.error }, durationMs, exitCodeOf(outcome)));
     }
