@@ -101,8 +101,9 @@ export function presetsOf(flags: RunFlags, runbook: Runbook, secretRecords: Read
   const record = new Map<string, string>(secretRecords);
   for (const text of flags.record ?? []) {
     const match = /^([a-z0-9-]+)\.([A-Za-z_][A-Za-z0-9_-]*)=(.*)$/s.exec(text);
-    if (!match) throw new UsageError(`--record ${text}: expected <step>.<name>=<value>`);
-    known(match[1]!, `--record ${text}`);
+    // Messages name the record, never its value (it may be a secret typed into the wrong flag).
+    if (!match) throw new UsageError(`--record ${text.includes('=') ? `${text.slice(0, text.indexOf('='))}=…` : text}: expected <step>.<name>=<value>`);
+    known(match[1]!, `--record ${match[1]}.${match[2]}`);
     record.set(`${match[1]}.${match[2]}`, match[3]!);
   }
   return { approve, decide, record };
