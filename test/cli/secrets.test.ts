@@ -2,8 +2,9 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { secretFormKinds } from '../../src/secrets/secret-forms.js';
-import { runCli, SITE_LOCAL, writeFixture, type CliResult } from '../harness/cli.js';
+import { CLI, runCli, SITE_LOCAL, writeFixture, type CliResult } from '../harness/cli.js';
 import { tempDirForTest } from '../harness/tmp.js';
+import { hasTmux, tmuxServer } from '../tui/tmux.js';
 
 /**
  * Secrets through the real CLI: never persisted, never shown, in any encoding of the masker's table, wherever a
@@ -63,6 +64,23 @@ describe('secret records', () => {
     const shown = await runCli(['show', 'r', '--json'], { cwd: dir });
     expect(shown.stdout).toMatch(/"token": ?"\*{4}"/);
     expect(leaks(dir, TOKEN, [first, without, resumed, shown])).toEqual([]);
+  });
+
+  it('are asked again on resume at a terminal, with hidden input', { timeout: 60_000 }, async () => {
+    expect(hasTmux(), 'tmux is needed for this test: apt-get install -y tmux').toBe(true);
+    const dir = fixture(RECORDS);
+    const first = await runCli([...RUN, '--approve', 'vault'], { cwd: dir, env: { FIELDBOOK_SECRET_VAULT_TOKEN: TOKEN } });
+    expect(first.code, first.stdout + first.stderr).toBe(1);
+    writeFileSync(join(dir, 'go'), '');
+    const term = tmuxServer(dir);
+    term.start(`node ${CLI} resume r --ui plain`);
+    await term.waitFor('secret vault.token:');
+    term.keys('-l', TOKEN);
+    term.keys('Enter');
+    const screen = await term.waitFor('EXIT=');
+    expect(screen).toContain('EXIT=0');
+    expect(readFileSync(join(dir, 'used.txt'), 'utf8')).toBe(TOKEN);
+    expect(leaks(dir, TOKEN, [first, { code: 0, signal: null, stdout: screen, stderr: '', killed: false }])).toEqual([]);
   });
 
   it('are refused on the command line (--record), in one line that does not echo the value', async () => {
