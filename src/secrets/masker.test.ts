@@ -146,6 +146,15 @@ describe('createMasker: streams', () => {
     expect(stream.flush()).toBe('');
   });
 
+  it('counts what each stream hid, so a capture can tell a masked secret from a tool\'s own ****', () => {
+    const masker = createMasker(['hunter2']);
+    const out = masker.stream();
+    const err = masker.stream();
+    expect(out.push('a **** b hun') + out.push('ter2 and hunter2') + out.flush()).toBe(`a **** b ${MASK} and ${MASK}`);
+    expect(err.push('only ****') + err.flush()).toBe('only ****');
+    expect([out.hidden, err.hidden]).toEqual([2, 0]);
+  });
+
   it('keeps separate streams independent', () => {
     const masker = createMasker(['hunter2']);
     const out = masker.stream();

@@ -11,7 +11,8 @@ import type { TemplateField } from './template-fields.js';
  *   UI, and a reviewed list is shown in full; a secret can be none of these.
  */
 export function secretUseProblem(runbook: Runbook, ids: ReadonlyMap<string, number>, field: TemplateField, ref: PathRef): string | undefined {
-  const kubectl = field.path[2] === 'kubectl';
+  // kubectl's argv: `args` and the exec's target; `kubectl.run` is a script, sent on stdin.
+  const kubectl = field.path[2] === 'kubectl' && (field.path[3] === 'args' || field.path[3] === 'exec');
   if (!kubectl && field.use !== 'list') return undefined;
   const name = secretName(runbook, ids, ref);
   if (name === undefined) return undefined;
