@@ -117,8 +117,12 @@ export async function manualStep(ctx: EngineContext, step: PlannedStep, unit: Un
     record: manual.record.map((r) => ({ name: r.name, prompt: r.prompt, secret: r.secret, ...(r.pattern ? { pattern: r.pattern } : {}) })),
   });
   if (answer === undefined) {
-    const values = manual.record.map((r) => (r.secret ? `${recordEnvName(step.id, r.name)}=<${r.prompt}> (a secret)` : `--record ${step.id}.${r.name}=<${r.prompt}>`)).join(' ');
-    return { kind: 'stop', reason: 'needs-operator', waiting: [waitingFor({ kind: 'manual', step: step.id, detail: `manual step ${step.id} needs the operator to tick its checklist${values ? ` and record ${values}` : ''}` })] };
+    // A secret record never goes on the command line (ps, shell history): its variable is named instead.
+    const values = manual.record.filter((r) => !r.secret).map((r) => `--record ${step.id}.${r.name}=<${r.prompt}>`).join(' ');
+    const secret = manual.record.filter((r) => r.secret);
+    const secrets = secret.length === 0 ? '' : `${values ? ',' : ''} with its secret record${secret.length > 1 ? 's' : ''} in ${secret.map((r) => `${recordEnvName(step.id, r.name)} (${r.prompt})`).join(', ')}`;
+    const detail = `manual step ${step.id} needs the operator to tick its checklist${values ? ` and record ${values}` : ''}${secrets}`;
+    return { kind: 'stop', reason: 'needs-operator', waiting: [waitingFor({ kind: 'manual', step: step.id, detail })] };
   }
   if (answer === 'refused') return { kind: 'stop', reason: 'interrupted', waiting: [] };
   for (const record of manual.record.filter((r) => r.secret)) {

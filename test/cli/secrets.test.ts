@@ -89,7 +89,12 @@ describe('secret records', () => {
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringContaining('--record vault.token: "token" is a secret record')]);
     expect(result.stderr).toContain('FIELDBOOK_SECRET_VAULT_TOKEN');
-    expect(leaks(dir, TOKEN, [result])).toEqual([]);
+    // Without it, the run waits and names the variable, not a --record.
+    const waiting = await runCli([...RUN, '--approve', 'vault'], { cwd: dir });
+    expect(waiting.code).toBe(3);
+    expect(waiting.stdout).toContain('with its secret record in FIELDBOOK_SECRET_VAULT_TOKEN (Token)');
+    expect(waiting.stdout).not.toContain('--record vault.token');
+    expect(leaks(dir, TOKEN, [result, waiting])).toEqual([]);
   });
 });
 
