@@ -21,7 +21,8 @@ export function secretInArgv(command: Command, masker: Masker): string | undefin
   const words = argvOf(command);
   const at = words.findIndex(([, word]) => masker.mask(word) !== word);
   if (at === -1) return undefined;
-  return `${words[at]![0]} holds a secret (${masker.mask(words[at]![1])}), and kubectl's argv is visible to every user of the machine (ps); use a \`run\` step that hands it to kubectl on stdin`;
+  const who = command.kind === 'argv' ? 'a process' : 'kubectl';
+  return `${words[at]![0]} holds a secret (${masker.mask(words[at]![1])}), and ${who}'s argv is visible to every user of the machine (ps); use a \`run\` step that hands it on stdin`;
 }
 
 function argvOf(command: Command): [string, string][] {
