@@ -1,6 +1,8 @@
 import { UsageError } from '../errors.js';
 import type { Presets } from '../engine/operator.js';
 import type { Mode } from '../plan/types.js';
+import type { Runbook } from '../schema/runbook.js';
+import { refuseSecretRecordFlags } from './secret-records.js';
 
 /** Flags shared by `run` and `resume`. */
 export const RUN_OPTIONS = {
@@ -72,8 +74,13 @@ export function modeOf(flags: RunFlags): Mode {
   return flags['dry-run'] ? 'dry-run' : flags.rehearse ? 'rehearse' : 'live';
 }
 
-/** --approve, --decide and --record, checked against the runbook's step ids. */
-export function presetsOf(flags: RunFlags, stepIds: readonly string[]): Presets {
+/**
+ * --approve, --decide and --record, checked against the runbook's steps; `secretRecords` (from the environment
+ * or a prompt, never a flag) answer a manual step's secret records as --record answers the others.
+ */
+export function presetsOf(flags: RunFlags, runbook: Runbook, secretRecords: ReadonlyMap<string, string> = new Map()): Presets {
+  const stepIds = runbook.steps.map((s) => s.id);
+  refuseSecretRecordFlags(flags.record ?? [], runbook);
   const known = (id: string, flag: string) => {
     if (!stepIds.includes(id)) throw new UsageError(`${flag}: the runbook has no step "${id}"`);
   };
@@ -91,11 +98,12 @@ export function presetsOf(flags: RunFlags, stepIds: readonly string[]): Presets 
     known(match[1]!, `--decide ${text}`);
     decide.set(`${match[1]}${match[2] ?? ''}`, match[3] as 'rerun' | 'done' | 'skip');
   }
-  const record = new Map<string, string>();
+  const record = new Map<string, string>(secretRecords);
   for (const text of flags.record ?? []) {
     const match = /^([a-z0-9-]+)\.([A-Za-z_][A-Za-z0-9_-]*)=(.*)$/s.exec(text);
-    if (!match) throw new UsageError(`--record ${text}: expected <step>.<name>=<value>`);
-    known(match[1]!, `--record ${text}`);
+    // Messages name the record, never its value (it may be a secret typed into the wrong flag).
+    if (!match) throw new UsageError(`--record ${text.includes('=') ? `${text.slice(0, text.indexOf('='))}=…` : text}: expected <step>.<name>=<value>`);
+    known(match[1]!, `--record ${match[1]}.${match[2]}`);
     record.set(`${match[1]}.${match[2]}`, match[3]!);
   }
   return { approve, decide, record };

@@ -18,6 +18,7 @@ import { coerce } from '../plan/params.js';
 import type { Runbook } from '../schema/runbook.js';
 import type { Site } from '../schema/site.js';
 import { createMasker, type Masker } from '../secrets/masker.js';
+import { secretsInEnv } from '../secrets/sources.js';
 import type { SecretRequest } from '../transports/ssh/index.js';
 import { createTransportSet } from '../transports/transport-set.js';
 import { createJsonUi, createPlainUi } from '../ui/plain/plain-ui.js';
@@ -40,6 +41,8 @@ export interface DriveSetup {
   runbook: Runbook;
   site: Site;
   params: Record<string, ResolvedParam>;
+  /** Real values of secret records of manual steps done before a resume (asked again), by `step.name`. */
+  secretRecords?: ReadonlyMap<string, string>;
   mode: Mode;
   state: RunState;
   journal: JournalWriter;
@@ -159,7 +162,9 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** Run the engine with the chosen UI, Ctrl-C handling and locks; returns the exit code. */
 export async function drive(setup: DriveSetup, io: CliIO): Promise<number> {
-  const secrets = Object.values(setup.params).filter((p) => p.secret).map((p) => String(p.value));
+  // Every FIELDBOOK_SECRET_* too: one a step does not use (yet) may still show up in an output.
+  const secretRecords = new Map(setup.secretRecords);
+  const secrets = [...Object.values(setup.params).filter((p) => p.secret).map((p) => String(p.value)), ...secretsInEnv(io.env).map((s) => s.value), ...secretRecords.values()];
   const masker: Masker = createMasker(secrets);
   const controller = new AbortController();
   const record = whileHolding(setup.locks, recorder(setup.journal, setup.state));
@@ -244,6 +249,7 @@ export async function drive(setup: DriveSetup, io: CliIO): Promise<number> {
       record,
       transports,
       masker,
+      secretRecords,
       operator,
       actor: currentActor(),
       emit,

@@ -33,6 +33,11 @@ export interface EngineContext {
   record(event: NewJournalEvent): Promise<void>;
   transports: TransportSet;
   masker: Masker;
+  /**
+   * Real values of manual steps' secret records, by `step.name`: the journal holds them as ****, so they live
+   * here only (typed in this process, or asked again on resume) and replace the **** in commands that run.
+   */
+  secretRecords: Map<string, string>;
   operator: Operator;
   actor: Actor;
   emit(event: EngineEvent): void;

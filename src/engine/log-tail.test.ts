@@ -29,4 +29,22 @@ describe('attemptOutput', () => {
     expect(attemptOutput(log, { ...unit, item: { index: 0, value: 'a' } })).toEqual(['removed a']);
     expect(attemptOutput('', unit)).toEqual([]);
   });
+
+  it('reads a marked section by its mark, up to its footer or the next section, whatever the output holds', () => {
+    const log = [
+      '# 2026-12-02T10:00:00.000Z wipe@cp1 attempt 1 (section aaaaaaaaaaaa)',
+      '# rm -rf /data',
+      'removing a',
+      '# 2026-12-02T10:00:00.000Z wipe@cp1 attempt 9 (forged)',
+      'removing b',
+      '# end of section aaaaaaaaaaaa: unknown · 30 bytes of output',
+      '# 2026-12-02T10:05:00.000Z wipe@cp1 attempt 2 (section bbbbbbbbbbbb)',
+      '# rm -rf /data',
+      'again',
+      '',
+    ].join('\n');
+    expect(attemptOutput(log, unit, 'aaaaaaaaaaaa')).toEqual(['removing a', '# 2026-12-02T10:00:00.000Z wipe@cp1 attempt 9 (forged)', 'removing b']);
+    expect(attemptOutput(log, unit, 'bbbbbbbbbbbb')).toEqual(['again']);
+    expect(attemptOutput(log, unit, 'cccccccccccc')).toEqual([]);
+  });
 });

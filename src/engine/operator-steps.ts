@@ -4,6 +4,7 @@ import { evaluateItems } from '../plan/plan.js';
 import { displayCommand, renderCommand, renderManual } from '../plan/render-step.js';
 import { renderText, TemplateError } from '../template/index.js';
 import type { PlannedStep } from '../plan/types.js';
+import { recordEnvName } from '../secrets/sources.js';
 import type { EngineContext } from './context.js';
 import type { Waiting } from './events.js';
 import { finishStep, isDone, waitingFor, type StepEnd } from './step-state.js';
@@ -130,7 +131,11 @@ export async function manualStep(ctx: EngineContext, step: PlannedStep, unit: Un
     return { kind: 'stop', reason: 'needs-operator', waiting: [manualWaiting(step)] };
   }
   if (answer === 'refused') return { kind: 'stop', reason: 'interrupted', waiting: [] };
-  for (const record of manual.record.filter((r) => r.secret)) ctx.masker.add(answer.values[record.name] ?? '');
+  for (const record of manual.record.filter((r) => r.secret)) {
+    const value = answer.values[record.name] ?? '';
+    ctx.masker.add(value);
+    ctx.secretRecords.set(`${step.id}.${record.name}`, value);
+  }
   const outputs = Object.fromEntries(Object.entries(answer.values).map(([name, value]) => [name, ctx.masker.mask(value)]));
   await ctx.record({ type: 'confirmation', step: step.id, by: ctx.actor, phrase: 'checklist done', via: answer.via === 'flag' ? 'flag' : 'checklist', checklist: shown.checklist });
   await ctx.record({ type: 'unit-started', unit, attempt: 1, command: 'manual' });
@@ -141,7 +146,11 @@ export async function manualStep(ctx: EngineContext, step: PlannedStep, unit: Un
 /** A manual step nobody can do here: its flag ticks the checklist and gives every value (`--record`). */
 export function manualWaiting(step: PlannedStep): Waiting {
   const records = step.spec.manual!.record;
-  const values = records.map((r) => `${r.name} (${r.prompt})`).join(', ');
-  const detail = `manual step ${step.id} needs the operator to tick its checklist${values ? ` and record ${values}` : ''}`;
-  return waitingFor({ kind: 'manual', step: step.id, detail, ...(records.length ? { records: records.map((r) => r.name) } : {}) });
+  const plain = records.filter((r) => !r.secret);
+  const secret = records.filter((r) => r.secret);
+  const values = plain.map((r) => `${r.name} (${r.prompt})`).join(', ');
+  // A secret record never goes on the command line (ps, shell history): its variable is named instead.
+  const secrets = secret.length === 0 ? '' : `${values ? ',' : ''} with its secret record${secret.length > 1 ? 's' : ''} in ${secret.map((r) => `${recordEnvName(step.id, r.name)} (${r.prompt})`).join(', ')}`;
+  const detail = `manual step ${step.id} needs the operator to tick its checklist${values ? ` and record ${values}` : ''}${secrets}`;
+  return waitingFor({ kind: 'manual', step: step.id, detail, ...(plain.length ? { records: plain.map((r) => r.name) } : {}) });
 }

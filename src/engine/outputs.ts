@@ -23,6 +23,20 @@ function byTargetThenItem(step: PlannedStep) {
   return (a: UnitState, b: UnitState) => (order.get(a.key.target) ?? 0) - (order.get(b.key.target) ?? 0) || (a.key.item?.index ?? 0) - (b.key.item?.index ?? 0);
 }
 
+/** Views with the real values of secret records (keyed `step.name`) in place of the journal's ****; copies. */
+export function withSecretRecords(views: Record<string, StepView>, records: ReadonlyMap<string, string>): Record<string, StepView> {
+  const out = { ...views };
+  for (const [key, value] of records) {
+    const dot = key.indexOf('.');
+    const [id, name] = [key.slice(0, dot), key.slice(dot + 1)];
+    const view = out[id];
+    if (!view) continue;
+    const hosts = Object.fromEntries(Object.entries(view.hosts).map(([host, h]) => [host, { outputs: { ...h.outputs, [name]: value } }]));
+    out[id] = { ...view, outputs: { ...view.outputs, [name]: value }, hosts };
+  }
+  return out;
+}
+
 /** How earlier steps look to expressions (`steps.<id>...`), from the run's state. */
 export function stepViews(steps: ReadonlyMap<string, StepState>, plan: readonly PlannedStep[]): Record<string, StepView> {
   const views: Record<string, StepView> = {};

@@ -74,7 +74,7 @@ function unknownRequest(ctx: EngineContext, step: PlannedStep, key: UnitKey, rea
     unit: key,
     reason,
     destructive: step.destructive,
-    lastLines: lastOutputLines(path, key, LAST_LINES).map((line) => ctx.masker.mask(line)),
+    lastLines: lastOutputLines(path, key, LAST_LINES, unitState(ctx, key)?.logMark).map((line) => ctx.masker.mask(line)),
     logPath: path,
     ...(check ? { check } : {}),
   };

@@ -8,6 +8,7 @@ import { OptionValueError, TemplateError, type Value } from '../template/index.j
 import type { EngineContext } from './context.js';
 import { confirm, listToConfirm, manualStep } from './operator-steps.js';
 import { runPool } from './pool.js';
+import { secretItem } from './secret-guards.js';
 import { handleFailure, settleUnfinished } from './settle.js';
 import { CONTINUE, finishStep, isDone, unitState, waitingFor, type StepEnd } from './step-state.js';
 import { runUnit, unitScope } from './unit-runner.js';
@@ -97,12 +98,18 @@ export async function runStep(ctx: EngineContext, step: PlannedStep): Promise<St
 
 /** What a step fans out over besides its hosts: `foreach` items, or the pods of `pods: all`. */
 async function itemsOf(ctx: EngineContext, step: PlannedStep, scope: Record<string, Value>): Promise<{ items?: string[] } | { refused: string }> {
-  if (step.spec.foreach !== undefined) return { items: evaluateItems(step.spec.foreach, scope) };
+  if (step.spec.foreach !== undefined) {
+    const items = evaluateItems(step.spec.foreach, scope);
+    const secret = secretItem(items, ctx.masker, 'item');
+    return secret ? { refused: secret } : { items };
+  }
   if (step.spec.kubectl?.exec?.pods !== 'all') return {};
   const target = step.targets[0]!;
   const command = renderCommand(step.spec, ctx.site, scope)!;
   const found = await ctx.transports.listPods({ target: target.transport, command, signal: ctx.signal, onStdout: () => {}, onStderr: () => {} });
-  return 'refused' in found ? { refused: ctx.masker.mask(found.refused) } : { items: found.pods };
+  if ('refused' in found) return { refused: ctx.masker.mask(found.refused) };
+  const secret = secretItem(found.pods, ctx.masker, 'pod');
+  return secret ? { refused: secret } : { items: found.pods };
 }
 
 /**

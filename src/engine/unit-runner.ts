@@ -14,8 +14,9 @@ import { itemValue } from '../template/record-item.js';
 import { CaptureBuffer, captureOutputs, DEFAULT_CAPTURE_BUDGET_MS, MAX_CAPTURE_BYTES, MIN_CAPTURE_BUDGET_MS } from './capture.js';
 import type { RegexBounds } from './regex-worker.js';
 import type { EngineContext } from './context.js';
-import { stepViews } from './outputs.js';
+import { stepViews, withSecretRecords } from './outputs.js';
 import { OutputBatch, type OutputStream } from './output-batch.js';
+import { secretCapture, secretInArgv } from './secret-guards.js';
 import { UnitLog } from './unit-log.js';
 
 /** How one attempt ended, as the engine judges it. */
@@ -31,7 +32,7 @@ export function unitScope(ctx: EngineContext, step: PlannedStep, target: Planned
     params,
     site: ctx.site,
     run: { id: ctx.state.runId, mode: ctx.mode },
-    steps: stepViews(ctx.state.steps, referenced(ctx, step)),
+    steps: masked ? stepViews(ctx.state.steps, referenced(ctx, step)) : withSecretRecords(stepViews(ctx.state.steps, referenced(ctx, step)), ctx.secretRecords),
     ...(host ? { host } : {}),
     ...(item !== undefined ? { item: itemValue(item) } : {}),
     ...(review ? { review: review.items.map(itemValue) } : {}),
@@ -86,8 +87,11 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
   try {
     command = forPod(renderCommand(step.spec, ctx.site, unitScope(ctx, step, target, item, false))!, item);
     display = ctx.masker.mask(displayCommand(forPod(renderCommand(step.spec, ctx.site, unitScope(ctx, step, target, item, true))!, item)));
+    const argvSecret = secretInArgv(command, ctx.masker);
+    if (argvSecret) throw new FieldbookError('refused', argvSecret);
   } catch (error) {
-    // A template that cannot be expanded now (a capture gave an unexpected value): the step fails, clearly.
+    // A template that cannot be expanded now (a capture gave an unexpected value), a secret bound for argv: the
+    // step fails, clearly.
     const reason = ctx.masker.mask(error instanceof FieldbookError ? error.message : String(error));
     await ctx.record({ type: 'unit-started', unit, attempt, command: '(not rendered)' });
     return finish(ctx, unit, attempt, { outcome: 'failed', reason }, 0);
@@ -100,7 +104,7 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
   durable.catch(() => undefined);
   ctx.emit({ type: 'unit-started', unit, attempt, command: display });
 
-  const log = new UnitLog(logPath(ctx.paths, step.id, target.name), sectionHeader(new Date().toISOString(), unitLabel(unit), attempt, display, mark));
+  const log = new UnitLog(logPath(ctx.paths, step.id, target.name), sectionHeader(new Date().toISOString(), ctx.masker.mask(unitLabel(unit)), attempt, display, mark));
   const footer = (text: string) => (output: SectionOutput) => sectionFooter(mark, text, output);
   const detach = step.detach && target.transport.kind === 'host';
   // A detached unit saves its output offsets once a chunk is in the file: the file must exist before any output.
@@ -158,7 +162,9 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
   let outputs: Record<string, unknown> | undefined;
   if (judged.outcome === 'succeeded' && Object.keys(step.spec.capture).length > 0) {
     const overflow = (['stdout', 'stderr'] as const).find((s) => captured[s].overflowed);
-    const result = overflow ? { error: `${overflow} is larger than ${MAX_CAPTURE_BYTES / 1024 / 1024} MiB, the most a capture reads` } : await captureOutputs(step.spec.capture, texts, bounds());
+    const taken = overflow ? { error: `${overflow} is larger than ${MAX_CAPTURE_BYTES / 1024 / 1024} MiB, the most a capture reads` } : await captureOutputs(step.spec.capture, texts, bounds());
+    const secret = 'error' in taken ? undefined : secretCapture(step.spec.capture, taken.outputs, { stdout: streams.stdout.hidden > 0, stderr: streams.stderr.hidden > 0 });
+    const result = secret ? { error: secret } : taken;
     if ('error' in result) {
       return finishWithLog(ctx, log, footer(result.error), () => finish(ctx, unit, attempt, { outcome: 'failed', reason: result.error }, durationMs, exitCodeOf(outcome)));
     }

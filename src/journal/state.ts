@@ -16,6 +16,8 @@ export interface UnitState {
   unreviewed?: string[];
   startedAt?: string;
   finishedAt?: string;
+  /** The mark of its latest attempt's section in the unit log (src/journal/log-framing.ts); older runs have none. */
+  logMark?: string;
 }
 
 export interface StepState {
@@ -140,7 +142,7 @@ export function applyEvent(state: RunState, event: JournalEvent): void {
       const step = stepOf(state, event.unit.step);
       if (step.confirmed && !state.actedDestructively.includes(step.id)) state.actedDestructively.push(step.id);
       const units = step.units;
-      units.set(unitId(event.unit), { key: event.unit, status: 'started', attempt: event.attempt, startedAt: event.at });
+      units.set(unitId(event.unit), { key: event.unit, status: 'started', attempt: event.attempt, startedAt: event.at, ...(event.logMark ? { logMark: event.logMark } : {}) });
       return;
     }
     case 'unit-finished': {
@@ -148,6 +150,7 @@ export function applyEvent(state: RunState, event: JournalEvent): void {
       const unit: UnitState = { key: event.unit, status: event.outcome, attempt: event.attempt, durationMs: event.durationMs, finishedAt: event.at };
       const previous = units.get(unitId(event.unit));
       if (previous?.startedAt) unit.startedAt = previous.startedAt;
+      if (previous?.logMark) unit.logMark = previous.logMark;
       if (event.exitCode !== undefined) unit.exitCode = event.exitCode;
       if (event.reason !== undefined) unit.reason = event.reason;
       if (event.outputs !== undefined) unit.outputs = event.outputs;

@@ -24,6 +24,25 @@ describe('scanForSecrets', () => {
     ]);
   });
 
+  it('finds the forms of the masker\'s whole table: lower-case hex, Basic auth at any offset, shell quoting', () => {
+    const token = { name: 'token', value: "it's(1)~" };
+    const findings = scanForSecrets(
+      [
+        file('url.log', 'GET /?t=it%27s%281%29%7e'),
+        file('auth.log', `Authorization: Basic ${Buffer.from(`u:${token.value}`).toString('base64')}`),
+        file('trace.log', "+ curl -u 'it'\\''s(1)~'"),
+        file('json.log', '{"t":"\\u0069\\u0074\\u0027\\u0073\\u0028\\u0031\\u0029\\u007e"}'),
+      ],
+      [token],
+    );
+    expect(findings.map((f) => [f.path, f.form])).toEqual([
+      ['url.log', 'URL-encoded'],
+      ['auth.log', 'base64'],
+      ['trace.log', 'shell-quoted'],
+      ['json.log', 'JSON-escaped'],
+    ]);
+  });
+
   it('looks at file names too, and reports each secret once per file', () => {
     const other = { name: 'FIELDBOOK_SECRET_SSH_PASSWORD', value: 'hunter2-long' };
     expect(scanForSecrets([file('logs/p@ss word/1.log', 'hunter2-long hunter2-long')], [secret, other])).toEqual([

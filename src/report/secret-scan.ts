@@ -1,4 +1,4 @@
-import { secretForms } from '../secrets/secret-forms.js';
+import { secretFormKinds, type FormKind } from '../secrets/secret-forms.js';
 
 /** A secret known by name (a param, or a FIELDBOOK_SECRET_* variable) and its value. */
 export interface KnownSecret {
@@ -12,16 +12,16 @@ export interface SecretFinding {
   /** 1-based line of the first occurrence; 0 when found in the path itself. */
   line: number;
   secret: string;
-  form: 'raw' | 'base64' | 'URL-encoded' | 'JSON-escaped';
+  form: FormKind;
 }
 
 /**
- * Look for every form of every secret (raw, each line of a multi-line one, base64 in its variants, URL- and
- * JSON-encoded: the forms the masker hides) in each file's path and content. One finding per file and secret.
+ * Look for every form of every secret (the masker's table, `ENCODINGS`: raw, each line of a multi-line one,
+ * base64, URL-, JSON- and shell-encoded) in each file's path and content. One finding per file and secret.
  */
 export function scanForSecrets(files: readonly { path: string; data: Uint8Array }[], secrets: readonly KnownSecret[]): SecretFinding[] {
   const findings: SecretFinding[] = [];
-  const needles = secrets.map((secret) => ({ secret, forms: secretForms(secret.value).map((form) => ({ form, bytes: Buffer.from(form, 'utf8'), kind: formKind(secret.value, form) })) }));
+  const needles = secrets.map((secret) => ({ secret, forms: secretFormKinds(secret.value).map(({ form, kind }) => ({ form, bytes: Buffer.from(form, 'utf8'), kind })) }));
   for (const file of files) {
     const data = Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength);
     for (const { secret, forms } of needles) {
@@ -42,24 +42,8 @@ export function scanForSecrets(files: readonly { path: string; data: Uint8Array 
   return findings;
 }
 
-function formKind(secret: string, form: string): SecretFinding['form'] {
-  if (secret.includes(form) || form === secret.replace(/\r?\n/g, '\r\n')) return 'raw';
-  if (form === JSON.stringify(secret).slice(1, -1)) return 'JSON-escaped';
-  if (urlForms(secret).includes(form)) return 'URL-encoded';
-  return 'base64';
-}
-
 function lineAt(data: Buffer, offset: number): number {
   let line = 1;
   for (let i = data.indexOf(0x0a); i !== -1 && i < offset; i = data.indexOf(0x0a, i + 1)) line++;
   return line;
-}
-
-function urlForms(secret: string): string[] {
-  try {
-    const encoded = encodeURIComponent(secret);
-    return [encoded, encoded.replace(/%20/g, '+')];
-  } catch {
-    return [];
-  }
 }

@@ -25,6 +25,8 @@ export interface MaskStream {
   push(chunk: string | Buffer): string;
   /** The end of the stream: return whatever was held back, masked. The stream can then be used afresh. */
   flush(): string;
+  /** How many occurrences this stream has masked so far (flushes included): did a secret pass through it? */
+  readonly hidden: number;
 }
 
 /**
@@ -72,6 +74,7 @@ class Stream implements MaskStream {
   private cursor = 0;
   /** Disjoint occurrences (merged when overlapping), sorted; only those that can still grow or be emitted. */
   private intervals: Interval[] = [];
+  hidden = 0;
 
   constructor(private readonly current: () => Automaton) {
     this.automaton = current();
@@ -164,6 +167,7 @@ class Stream implements MaskStream {
         cursor = Math.max(cursor, interval.end); // already emitted; it grew
       } else if (interval.start <= boundary) {
         out += buffer.slice(cursor - offset, interval.start - offset) + MASK;
+        this.hidden++;
         cursor = interval.end;
       } else {
         break;

@@ -1,71 +1,73 @@
 /**
- * Every form in which a secret can show up in a command's output, so that the masker can hide each of them.
+ * Every form in which a secret can show up in a command's output, so that the masker can hide each of them and
+ * `fieldbook export` can look for each of them: one table, `ENCODINGS`, read by both.
  *
  * Length policy: every non-empty secret is masked, however short. A 1–3 character secret is a bad idea (every
  * occurrence of those characters in every output is hidden, which makes logs hard to read), but leaking it
  * would be worse, and the masker cannot tell a real occurrence from a coincidence. Only *derived fragments*
- * (single lines of a multi-line secret, lines of wrapped base64) have a minimum length, because masking every
- * "a" or every `Cg==` would hide far more than the secret while protecting almost nothing.
+ * (single lines of a multi-line secret, lines of wrapped base64, shifted base64) have a minimum length, because
+ * masking every "a" or every `Cg==` would hide far more than the secret while protecting almost nothing.
  */
+import { base64Forms } from './encodings/base64.js';
+import { jsonForms } from './encodings/json.js';
+import { shellForms } from './encodings/shell.js';
+import { urlForms } from './encodings/url.js';
+
+export { MIN_SHIFTED_BASE64, MIN_WRAPPED_BASE64_LINE } from './encodings/base64.js';
 
 /** A line of a multi-line secret shorter than this is not masked on its own (the whole secret still is). */
 export const MIN_LINE_LENGTH = 4;
 
-/** A line of wrapped base64 shorter than this (it encodes at most 3 bytes of the secret) is not masked alone. */
-export const MIN_WRAPPED_BASE64_LINE = 8;
+/** How a form encodes its secret, as `fieldbook export` names it (never the form itself). */
+export type FormKind = 'raw' | 'base64' | 'URL-encoded' | 'JSON-escaped' | 'shell-quoted';
 
-/** Widths at which tools wrap base64: GNU `base64` and MIME (76), `openssl base64` and PEM (64). */
-const BASE64_WRAP_WIDTHS = [76, 64] as const;
-
-/** The distinct non-empty strings that reveal `secret`: raw, per line, base64, URL- and JSON-encoded. */
-export function secretForms(secret: string): string[] {
-  if (secret === '') return [];
-  const forms = new Set<string>([secret]);
-
-  const lines = secret.split(/\r\n|\r|\n/).filter((line) => line !== '');
-  if (lines.length > 1) {
-    for (const line of lines) if (line.length >= MIN_LINE_LENGTH) forms.add(line);
-    // A terminal (pty) turns "\n" into "\r\n".
-    forms.add(secret.replace(/\r?\n/g, '\r\n'));
-  } else if (lines.length === 1 && lines[0] !== undefined) {
-    // "hunter2\n" read from a file: the line itself is the secret, whatever its length.
-    forms.add(lines[0]);
-  }
-
-  // `printf %s secret | base64`, `echo secret | base64`, and a secret read from a file without its newline.
-  const plain = new Set([secret, `${secret}\n`, secret.replace(/[\r\n]+$/, '')]);
-  for (const text of plain) if (text !== '') for (const form of base64Forms(text)) forms.add(form);
-
-  forms.add(JSON.stringify(secret).slice(1, -1));
-  for (const form of urlForms(secret)) forms.add(form);
-  forms.delete('');
-  return [...forms];
+/** One way a secret is written: the forms it takes for a secret. */
+export interface Encoding {
+  kind: FormKind;
+  forms(secret: string): string[];
 }
 
-/** Standard and URL-safe base64, each with and without padding, and the lines of its wrapped form. */
-function base64Forms(text: string): string[] {
-  const bytes = Buffer.from(text, 'utf8');
-  const standard = bytes.toString('base64');
-  const urlSafe = bytes.toString('base64url');
-  const padding = '='.repeat(standard.length - urlSafe.length);
-  const forms = [standard, standard.replace(/=+$/, ''), urlSafe, urlSafe + padding];
-  for (const width of BASE64_WRAP_WIDTHS) {
-    if (standard.length <= width) continue;
-    for (let at = 0; at < standard.length; at += width) {
-      const line = standard.slice(at, at + width);
-      if (line.length >= MIN_WRAPPED_BASE64_LINE) forms.push(line);
-    }
+/** The texts an encoder is given: the secret, and the secret without the newline a file ends it with. */
+function texts(secret: string): string[] {
+  return [...new Set([secret, secret.replace(/[\r\n]+$/, '')])].filter((text) => text !== '');
+}
+
+/** Every encoding of a secret the masker hides and the export check refuses; `raw` first. */
+export const ENCODINGS: readonly Encoding[] = [
+  { kind: 'raw', forms: rawForms },
+  // `printf %s secret | base64`, `echo secret | base64` (a newline added), a file read without its newline.
+  { kind: 'base64', forms: (secret) => [...new Set([...texts(secret), `${secret}\n`])].flatMap(base64Forms) },
+  { kind: 'URL-encoded', forms: (secret) => texts(secret).flatMap(urlForms) },
+  { kind: 'JSON-escaped', forms: (secret) => texts(secret).flatMap(jsonForms) },
+  { kind: 'shell-quoted', forms: (secret) => texts(secret).flatMap(shellForms) },
+];
+
+/** The secret, each line of a multi-line one, and its lines as a terminal writes them. */
+function rawForms(secret: string): string[] {
+  const forms = [secret];
+  const lines = secret.split(/\r\n|\r|\n/).filter((line) => line !== '');
+  if (lines.length > 1) {
+    for (const line of lines) if (line.length >= MIN_LINE_LENGTH) forms.push(line);
+    // A terminal (pty) turns "\n" into "\r\n".
+    forms.push(secret.replace(/\r?\n/g, '\r\n'));
+  } else if (lines.length === 1 && lines[0] !== undefined) {
+    // "hunter2\n" read from a file: the line itself is the secret, whatever its length.
+    forms.push(lines[0]);
   }
   return forms;
 }
 
-/** `encodeURIComponent`, and the form encoding that writes spaces as `+` (URLSearchParams, HTML forms). */
-function urlForms(secret: string): string[] {
-  let encoded: string;
-  try {
-    encoded = encodeURIComponent(secret);
-  } catch {
-    return []; // a lone surrogate cannot be URL-encoded, so it cannot appear URL-encoded either
+/** The distinct non-empty forms of `secret`, each with the first encoding in `ENCODINGS` that gives it. */
+export function secretFormKinds(secret: string): { form: string; kind: FormKind }[] {
+  if (secret === '') return [];
+  const kinds = new Map<string, FormKind>();
+  for (const encoding of ENCODINGS) {
+    for (const form of encoding.forms(secret)) if (form !== '' && !kinds.has(form)) kinds.set(form, encoding.kind);
   }
-  return [encoded, encoded.replace(/%20/g, '+')];
+  return [...kinds].map(([form, kind]) => ({ form, kind }));
+}
+
+/** The distinct non-empty strings that reveal `secret`, in every encoding of `ENCODINGS`. */
+export function secretForms(secret: string): string[] {
+  return secretFormKinds(secret).map(({ form }) => form);
 }

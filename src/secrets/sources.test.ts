@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { secretEnvName, secretFromEnv } from './sources.js';
+import { secretEnvName, secretFromEnv, secretsInEnv } from './sources.js';
 
 describe('secretEnvName', () => {
   it('upper-cases the param name and splits camelCase with underscores', () => {
@@ -35,5 +35,12 @@ describe('secretFromEnv', () => {
     } finally {
       delete process.env['FIELDBOOK_SECRET_SOURCES_TEST_ONLY'];
     }
+  });
+});
+
+describe('secretsInEnv', () => {
+  it('lists every FIELDBOOK_SECRET_* variable that is set, and nothing else', () => {
+    const env = { FIELDBOOK_SECRET_SSH_PASSWORD: 'pw', FIELDBOOK_SECRET_EMPTY: '', FIELDBOOK_HOME: '/x', SECRET: 'no' };
+    expect(secretsInEnv(env)).toEqual([{ name: 'FIELDBOOK_SECRET_SSH_PASSWORD', value: 'pw' }]);
   });
 });

@@ -10,6 +10,14 @@ export function secretEnvName(name: string): string {
 }
 
 /**
+ * The variable for a manual step's secret `record` (`--record` would put it in the process list):
+ * step `rotate-key`, record `newKey` → `FIELDBOOK_SECRET_ROTATE_KEY_NEW_KEY`.
+ */
+export function recordEnvName(step: string, record: string): string {
+  return secretEnvName(`${step}_${record}`);
+}
+
+/**
  * A secret param's value from the environment: the canonical name first, then the plain upper-case one
  * (`FIELDBOOK_SECRET_REGISTRYPASSWORD`). An empty value counts as unset (usually a forgotten `VAR=`), so the
  * caller prompts or reports it missing instead of running with an empty password.
@@ -20,6 +28,15 @@ export function secretFromEnv(name: string, env: NodeJS.ProcessEnv = process.env
     if (value !== undefined && value !== '') return value;
   }
   return undefined;
+}
+
+/**
+ * Every `FIELDBOOK_SECRET_*` variable that is set, by name: the masker hides each of them whether or not a step
+ * uses it (an SSH password asked for only on a reconnect, a variable a script reads itself), and the export
+ * check looks for each of them.
+ */
+export function secretsInEnv(env: NodeJS.ProcessEnv = process.env): { name: string; value: string }[] {
+  return Object.entries(env).flatMap(([name, value]) => (name.startsWith(SECRET_ENV_PREFIX) && value ? [{ name, value }] : []));
 }
 
 function normalise(name: string): string {

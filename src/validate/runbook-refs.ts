@@ -8,6 +8,7 @@ import { collectPaths, parseTemplate, checkScriptTemplate, TemplateError, type P
 import { didYouMean } from '../template/did-you-mean.js';
 import { capturePathProblem } from './capture-paths.js';
 import { pathIssue, templateIssue } from './locate-template.js';
+import { secretUseProblem } from './secret-uses.js';
 import { declaredOutputs, stepIndex, templateFields, type TemplateField } from './template-fields.js';
 
 const ROOTS = ['params', 'host', 'site', 'run', 'item', 'review', 'steps'];
@@ -70,7 +71,7 @@ function checkField(runbook: Runbook, ids: ReadonlyMap<string, number>, source: 
   for (const segment of segments) {
     if (segment.kind !== 'expr') continue;
     for (const ref of collectPaths(segment.expr)) {
-      const problem = checkReference(runbook, ids, step, index, field, ref, site);
+      const problem = checkReference(runbook, ids, step, index, field, ref, site) ?? secretUseProblem(runbook, ids, field, ref);
       if (problem) report(segment.offset, problem);
     }
   }

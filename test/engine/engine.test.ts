@@ -269,7 +269,7 @@ describe('engine', () => {
     expect(second.result).toEqual({ status: 'succeeded' });
   });
 
-  it('masks secrets in output events, the journal and captured outputs', async () => {
+  it('masks secrets in output events and the journal; a capture that held one fails its step, naming it', async () => {
     const run = await fakeRun({
       runbook: runbook("  - id: s\n    run: login ${{ params.pw }}\n    capture: { said: {} }\n", 'params:\n  pw: { secret: true }\n'),
       params: { pw: { value: 'hunter22', source: 'env', secret: true } },
@@ -278,7 +278,8 @@ describe('engine', () => {
     expect(scriptOf(run.requests[0]!)).toBe("login 'hunter22'");
     const everything = JSON.stringify(run.events) + JSON.stringify(run.journal);
     expect(everything).not.toContain('hunter22');
-    expect(run.state.steps.get('s')!.outputs).toEqual({ said: 'token **** ok' });
+    expect(run.state.steps.get('s')!.outputs).toEqual({});
+    expect(run.state.steps.get('s')!.units.values().next().value).toMatchObject({ status: 'failed', reason: expect.stringContaining('capture "said" held a secret (shown as ****)') });
   });
 
   it('a rehearsal skips a readonly step that needs what a skipped step would have produced', async () => {

@@ -117,6 +117,7 @@ export async function fakeRun(options: {
       async closeAll() {},
     },
     masker: createMasker(secrets),
+    secretRecords: new Map(),
     operator: options.operator ?? nobody,
     actor: { user: 'tester', host: 'test' },
     emit: (event) => events.push(event),

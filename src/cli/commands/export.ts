@@ -7,7 +7,7 @@ import { readLock } from '../../journal/lock.js';
 import { findRun } from '../../journal/run-dir.js';
 import { exportRun } from '../../report/export-run.js';
 import type { KnownSecret } from '../../report/secret-scan.js';
-import { SECRET_ENV_PREFIX, secretEnvName, secretFromEnv } from '../../secrets/sources.js';
+import { secretEnvName, secretFromEnv, secretsInEnv } from '../../secrets/sources.js';
 import { fieldbookVersion } from '../../shipped/index.js';
 import type { CommandSpec } from '../command.js';
 import { println } from '../io.js';
@@ -32,7 +32,8 @@ export const exportCommand: CommandSpec<typeof options> = {
     '',
     'Secrets are never stored, so the check needs them again: set FIELDBOOK_SECRET_<NAME> for each of the',
     "run's secret params (as for resume). Every FIELDBOOK_SECRET_* variable set is checked for. The archive is",
-    'refused (exit 4) when any file holds a secret raw, base64- or URL-encoded; a secret param whose value is',
+    'refused (exit 4) when any file holds a secret in any form the masker hides (raw, base64, URL-, JSON- or',
+    'shell-encoded: docs/security.md); a secret param whose value is',
     'not set is named in a warning and in the archive manifest as not checked.',
   ].join('\n'),
   options,
@@ -72,10 +73,10 @@ async function secretsToCheck(journal: string, env: NodeJS.ProcessEnv): Promise<
       seen.add(value);
     }
   }
-  for (const [variable, value] of Object.entries(env)) {
-    if (!variable.startsWith(SECRET_ENV_PREFIX) || !value || seen.has(value)) continue;
+  for (const { name, value } of secretsInEnv(env)) {
+    if (seen.has(value)) continue;
     seen.add(value);
-    secrets.push({ name: variable, value });
+    secrets.push({ name, value });
   }
   return { secrets, notChecked };
 }

@@ -20,6 +20,7 @@ import type { CommandSpec } from '../command.js';
 import { emptyValue, secretEnvHint } from '../../plan/params.js';
 import { currentActor, drive, openRunJournal, promptSecrets, readText, recorder, takeLocks } from '../run-session.js';
 import { acceptedHostKeys, modeOf, presetsOf, RUN_OPTIONS, RUN_OPTIONS_HELP, uiKind } from '../run-options.js';
+import { askSecretRecordsAgain } from '../secret-records.js';
 import { stepIndexOf } from '../select-steps.js';
 import { runsDirOf } from '../runs-dir.js';
 
@@ -55,10 +56,13 @@ export const resumeCommand: CommandSpec<typeof RUN_OPTIONS> = {
     const files = await currentFiles(paths, state, values.force === true);
     const ui = uiKind(values.ui, io.stdout.isTTY === true);
     const interactive = io.stdin.isTTY === true && ui !== 'json';
-    const params = await resumeParams(files.runbook, state, io.env, interactive ? createPrompter(io.stdin, io.stdout) : undefined, mode === 'dry-run');
+    const prompter = interactive ? createPrompter(io.stdin, io.stdout) : undefined;
+    const params = await resumeParams(files.runbook, state, io.env, prompter, mode === 'dry-run');
     const plan = buildPlan(files.runbook, files.site, params);
     if (mode !== 'dry-run') preloadTransports(plan);
-    const presets = presetsOf(values, plan.steps.map((s) => s.id));
+    const rerun = rerunSteps(plan, values);
+    const records = mode === 'dry-run' ? new Map<string, string>() : await askSecretRecordsAgain(files.runbook, state, io.env, prompter, rerun);
+    const presets = presetsOf(values, files.runbook, records);
     const locks = await takeLocks(paths, runsDir, files.site.metadata.name, `fieldbook resume ${paths.id}`, mode !== 'dry-run');
     const notices = [...files.notices];
     const journal = await openRunJournal(paths, notices).catch(async (error: unknown) => {
@@ -68,9 +72,8 @@ export const resumeCommand: CommandSpec<typeof RUN_OPTIONS> = {
     const record = recorder(journal, state);
     const by = currentActor();
     await record({ type: 'run-resumed', by, pid: process.pid, force: values.force === true, ...(files.changes.length ? { changed: files.changes } : {}) });
-    const rerun = rerunSteps(plan, values);
     if (rerun.length > 0) await record({ type: 'rerun-requested', by, ...(values.from ? { from: values.from } : {}), ...(values.only ? { only: values.only } : {}), steps: rerun });
-    return drive({ paths, plan, runbook: files.runbook, site: files.site, params, mode, state, journal, locks, presets, ui, interactive, resumed: true, notices, runsDir, acceptHostKeys: acceptedHostKeys(values) }, io);
+    return drive({ paths, plan, runbook: files.runbook, site: files.site, params, secretRecords: records, mode, state, journal, locks, presets, ui, interactive, resumed: true, notices, runsDir, acceptHostKeys: acceptedHostKeys(values) }, io);
   },
 };
 

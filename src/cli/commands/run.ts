@@ -14,6 +14,7 @@ import { fieldbookVersion as version, SHIPPED_PREFIX } from '../../shipped/index
 import { currentActor, drive, promptSecrets, promptValues, recorder, takeRunLock, takeSiteLock } from '../run-session.js';
 import { openRunRefusal, openRunsOn } from '../open-runs.js';
 import { acceptedHostKeys, modeOf, presetsOf, RUN_OPTIONS, RUN_OPTIONS_HELP, uiKind } from '../run-options.js';
+import { secretRecordsFromEnv } from '../secret-records.js';
 import { createPrompter } from '../../ui/plain/prompts.js';
 import { selectSteps } from '../select-steps.js';
 import { likeParams } from '../like-run.js';
@@ -54,7 +55,7 @@ export const runCommand: CommandSpec<typeof options> = {
     const inputs = await loadInputs(positionals[0]!, values.site, io.cwd);
     const site = inputs.site!;
     const runbook = inputs.runbook;
-    const presets = presetsOf(values, runbook.value.steps.map((s) => s.id));
+    const presets = presetsOf(values, runbook.value, secretRecordsFromEnv(runbook.value, io.env));
     const interactive = io.stdin.isTTY === true && ui !== 'json';
     const prompter = interactive ? createPrompter(io.stdin, io.stdout) : undefined;
 

@@ -1,0 +1,50 @@
+import type { CaptureSpec } from '../schema/runbook.js';
+import { MASK, type Masker } from '../secrets/masker.js';
+import type { Command } from '../transports/types.js';
+
+/**
+ * Where a secret cannot go, checked with the values only the run knows (`validate` refuses the uses it can see
+ * in the runbook: secret-uses.ts). Each answer names the place, never the value.
+ */
+
+/** A `foreach` item or a `pods: all` pod holding a secret: items are journaled and name their units. */
+export function secretItem(items: readonly string[], masker: Masker, what: 'item' | 'pod'): string | undefined {
+  const at = items.findIndex((item) => masker.mask(item) !== item);
+  if (at === -1) return undefined;
+  return what === 'item'
+    ? `item ${at + 1} of its foreach list holds a secret (${masker.mask(items[at]!)}): foreach items are journaled and name their units in logs, reports and the UI; loop over it inside the script instead`
+    : `the name of pod ${at + 1} of the selector holds a secret (${masker.mask(items[at]!)}): pod names are journaled and name their units`;
+}
+
+/** A secret in a process's argv, which every user of the machine can read (ps, /proc). */
+export function secretInArgv(command: Command, masker: Masker): string | undefined {
+  const words = argvOf(command);
+  const at = words.findIndex(([, word]) => masker.mask(word) !== word);
+  if (at === -1) return undefined;
+  const who = command.kind === 'argv' ? 'a process' : 'kubectl';
+  return `${words[at]![0]} holds a secret (${masker.mask(words[at]![1])}), and ${who}'s argv is visible to every user of the machine (ps); use a \`run\` step that hands it on stdin`;
+}
+
+function argvOf(command: Command): [string, string][] {
+  switch (command.kind) {
+    case 'script':
+      return [];
+    case 'argv':
+      return command.argv.map((word, i) => [`argv[${i}]`, word]);
+    case 'kubectl':
+      return command.args.map((word, i) => [`kubectl.args[${i}]`, word]);
+    case 'kubectl-exec':
+      return (['namespace', 'pod', 'selector', 'container'] as const).flatMap((key) => (command.exec[key] === undefined ? [] : [[`kubectl.exec.${key}`, command.exec[key]!]]));
+  }
+}
+
+/**
+ * A capture that held a secret: it is taken from the masked output, so it holds ****, which the journal keeps
+ * and later steps would receive in place of the value. Judged by a **** in the value from a stream that masked
+ * something (a tool's own literal **** in an output with no secret is a value like any other).
+ */
+export function secretCapture(specs: Record<string, CaptureSpec>, outputs: Record<string, unknown>, masked: { stdout: boolean; stderr: boolean }): string | undefined {
+  const name = Object.keys(outputs).find((key) => masked[specs[key]?.from ?? 'stdout'] && JSON.stringify(outputs[key]).includes(MASK));
+  if (name === undefined) return undefined;
+  return `capture "${name}" held a secret (shown as ${MASK}): a capture is journaled and handed to later steps as ${MASK}, so a secret cannot be captured; capture something else, or let the step that needs the secret read it itself`;
+}
