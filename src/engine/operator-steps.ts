@@ -67,21 +67,33 @@ function shownCommand(ctx: EngineContext, step: PlannedStep, review: Review | un
 }
 
 /**
- * A list that cannot be approved. A secret in it: the list is shown, journaled and handed back to the step as
- * shown, and a secret can be none of these. A list that changed half-way through the step: the units already run
+ * A list that cannot be approved. An item that cannot be seen for what it is: the list is shown, journaled and
+ * handed back to the step as shown. A list that changed half-way through the step: the units already run
  * acted on the old one, and a `foreach` would go on with the old items under the new approval; only starting the
  * step afresh can use it.
  */
 function refusedList(ctx: EngineContext, step: PlannedStep, review: Review): Waiting | undefined {
-  const secret = review.items.findIndex((item) => ctx.masker.mask(item) !== item);
-  if (secret >= 0) {
-    const detail = `${step.id}: item ${secret + 1} of its reviewed list holds a secret, which is never shown or stored, so it cannot be reviewed: ${ctx.masker.mask(review.items[secret]!)}`;
+  const unseen = review.items.findIndex((item) => unseeable(item, ctx) !== undefined);
+  if (unseen >= 0) {
+    const item = review.items[unseen]!;
+    const detail = `${step.id}: item ${unseen + 1} of its reviewed list ${unseeable(item, ctx)}, so it cannot be reviewed: ${JSON.stringify(ctx.masker.mask(item))}`;
     return waitingFor({ kind: 'failure', step: step.id, detail });
   }
   const known = ctx.state.steps.get(step.id);
   if (known?.status !== 'running' || !known.review || known.review.digest === review.digest) return undefined;
   const detail = `${step.id} started on a reviewed list of ${counted(known.review)} and its list is now ${counted(review)}: it cannot go on with another list, only start afresh on the new one (reviewed again)`;
   return waitingFor({ kind: 'failure', step: step.id, detail, restart: true });
+}
+
+/**
+ * Why an item cannot be seen for what it is: a secret (never shown or stored), nothing but blanks (it reads as no
+ * item, and every such list looks alike), a line break (it shows, and acts, as two items).
+ */
+function unseeable(item: string, ctx: EngineContext): string | undefined {
+  if (ctx.masker.mask(item) !== item) return 'holds a secret, which is never shown or stored';
+  if (item.trim() === '') return 'is blank';
+  if (/[\n\r]/.test(item)) return 'holds a line break (it would show, and act, as two items)';
+  return undefined;
 }
 
 const counted = (review: Review) => `${review.count} item${review.count === 1 ? '' : 's'} (sha256 ${shortDigest(review.digest)})`;

@@ -136,7 +136,7 @@ describe('reviewed lists', () => {
     const run = await fakeRun({ runbook, params, operator: approve('prune'), reply: preview(['acme/web:old']) });
     expect(run.requests.map(scriptOf)).toEqual(['preview']);
     expect(run.events.filter((e) => e.type === 'review')).toEqual([]);
-    expect(run.result).toMatchObject({ status: 'paused', reason: 'step-failed', waiting: [{ kind: 'failure', detail: 'prune: item 1 of its reviewed list holds a secret, which is never shown or stored, so it cannot be reviewed: ****' }] });
+    expect(run.result).toMatchObject({ status: 'paused', reason: 'step-failed', waiting: [{ kind: 'failure', detail: 'prune: item 1 of its reviewed list holds a secret, which is never shown or stored, so it cannot be reviewed: "****"' }] });
     expect(JSON.stringify(run.journal)).not.toContain('s3cr3t-t0ken');
   });
 
@@ -164,6 +164,14 @@ describe('reviewed lists', () => {
     const same = RUNBOOK('delete ${{ item }}').replace('    confirm:\n', '    foreach: ${{ steps.preview.outputs.candidates }}\n    confirm:\n');
     const run = await fakeRun({ runbook: same, operator: approve(`prune=${shortDigest(reviewDigest(CANDIDATES))}`), reply: preview(CANDIDATES) });
     expect(run.result).toEqual({ status: 'succeeded' });
+  });
+
+  it('an item that cannot be seen for what it is (blank, two lines in one) is refused before anything is shown', async () => {
+    const blank = await fakeRun({ runbook: RUNBOOK().replace('capture: { candidates: { lines: true } }', () => "capture: { candidates: { regex: '^dir: (.*)$', all: true } }"), operator: approve('prune'), reply: (r) => (scriptOf(r) === 'preview' ? { stdout: 'dir: a\ndir:  \n' } : {}) });
+    expect(blank.events.filter((e) => e.type === 'review')).toEqual([]);
+    expect(blank.result).toMatchObject({ status: 'paused', reason: 'step-failed', waiting: [{ detail: 'prune: item 2 of its reviewed list is blank, so it cannot be reviewed: " "' }] });
+    const twoLines = await fakeRun({ runbook: RUNBOOK().replace('capture: { candidates: { lines: true } }', 'capture: { candidates: { json: true } }'), operator: approve('prune'), reply: (r) => (scriptOf(r) === 'preview' ? { stdout: '["a", "b\\nc"]' } : {}) });
+    expect(twoLines.result).toMatchObject({ status: 'paused', waiting: [{ detail: 'prune: item 2 of its reviewed list holds a line break (it would show, and act, as two items), so it cannot be reviewed: "b\\nc"' }] });
   });
 
   it('an empty reviewed list skips the step: nothing reviewed to act on, nothing asked', async () => {
