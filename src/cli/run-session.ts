@@ -18,6 +18,7 @@ import { coerce } from '../plan/params.js';
 import type { Runbook } from '../schema/runbook.js';
 import type { Site } from '../schema/site.js';
 import { createMasker, type Masker } from '../secrets/masker.js';
+import { shellWord } from '../template/shell-quote.js';
 import { secretsInEnv } from '../secrets/sources.js';
 import type { SecretRequest } from '../transports/ssh/index.js';
 import { createTransportSet } from '../transports/transport-set.js';
@@ -54,6 +55,8 @@ export interface DriveSetup {
   notices: string[];
   runsDir: string;
   acceptHostKeys: Record<string, string>;
+  /** Resumed with --force (the runbook or site changed since the start): the resume command says it again. */
+  force?: boolean;
 }
 
 /** Take the site lock and the run lock (stale ones from dead processes on this host are taken over). */
@@ -65,13 +68,13 @@ export async function takeLocks(paths: RunPaths, runsDir: string, siteName: stri
 /** The lock that lets one process at a time drive a run on a site (from this runs directory). */
 export async function takeSiteLock(runsDir: string, siteName: string, command: string): Promise<LockHandle> {
   const locks = await makeLocksDir(runsDir);
-  return acquireLock(join(locks, `${siteName}.lock`), currentHolder(command), { takeOverStale: true, unlockCommand: `fieldbook unlock --site ${siteName} --runs-dir ${runsDir}` });
+  return acquireLock(join(locks, `${siteName}.lock`), currentHolder(command), { takeOverStale: true, unlockCommand: `fieldbook unlock --site ${shellWord(siteName)} --runs-dir ${shellWord(runsDir)}` });
 }
 
 /** The run's own lock, after the locks already held; on failure those are released too. */
 export async function takeRunLock(paths: RunPaths, runsDir: string, command: string, held: LockHandle[]): Promise<LockHandle> {
   try {
-    return await acquireLock(paths.lock, currentHolder(command), { takeOverStale: true, unlockCommand: `fieldbook unlock ${paths.id} --runs-dir ${runsDir}` });
+    return await acquireLock(paths.lock, currentHolder(command), { takeOverStale: true, unlockCommand: `fieldbook unlock ${shellWord(paths.id)} --runs-dir ${shellWord(runsDir)}` });
   } catch (error) {
     await Promise.all(held.map((l) => l.release()));
     throw error;
@@ -168,7 +171,9 @@ export async function drive(setup: DriveSetup, io: CliIO): Promise<number> {
   const masker: Masker = createMasker(secrets);
   const controller = new AbortController();
   const record = whileHolding(setup.locks, recorder(setup.journal, setup.state));
-  const resumeCommand = `fieldbook resume ${setup.paths.id}${resolve(setup.runsDir) === resolve(defaultRunsDir(io.env)) ? '' : ` --runs-dir ${setup.runsDir}`}`;
+  // Pasted into a shell: every part quoted; --force again when the files still differ from the run's start.
+  const runsDirFlag = resolve(setup.runsDir) === resolve(defaultRunsDir(io.env)) ? '' : ` --runs-dir ${shellWord(setup.runsDir)}`;
+  const resumeCommand = `fieldbook resume ${shellWord(setup.paths.id)}${runsDirFlag}${setup.force ? ' --force' : ''}`;
 
   // Ctrl-C (a signal, or the key in the TUI's raw mode): the first pauses, a second within 3 s exits at once.
   let lastInterrupt = 0;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, SITE_LOCAL, writeFixture } from '../harness/cli.js';
@@ -99,6 +99,36 @@ describe('a site with an open run', () => {
     const again = await runCli(['abandon', 'b', '--reason', 'x'], { cwd: dir });
     expect(again.code).toBe(2);
     expect(again.stderr).toBe('error: run b is succeeded: only an unfinished live run can be abandoned\n');
+  });
+});
+
+describe('a site with an open run, from every side', () => {
+  it('refuses resuming another run there (a finished one --from a step), and counts a run it cannot read as open', async () => {
+    const dir = setup();
+    writeFixture(dir, 'fixed', '');
+    expect((await run(dir, 'a')).code).toBe(0);
+    rmSync(join(dir, 'fixed'));
+    expect((await run(dir, 'b')).code).toBe(1); // b is open now
+    const again = await runCli(['resume', 'a', '--from', 'wipe', '--ui', 'plain', '--approve', 'wipe'], { cwd: dir });
+    expect(again.code).toBe(4);
+    expect(again.stderr).toContain('refused: site lab has an open run; resuming run a there could undo what it did');
+    expect(readFileSync(join(dir, 'wiped'), 'utf8')).toBe('wiped\nwiped\n'); // a's and b's wipes; not a third
+
+    // b's journal damaged: it may be open, so it still holds the site.
+    writeFixture(dir, 'fixed', '');
+    const journal = join(dir, '.fieldbook', 'runs', 'b', 'journal.jsonl');
+    writeFileSync(journal, readFileSync(journal, 'utf8').replace('"type":"step-started"', '"type":"step-started",,'));
+    const c = await run(dir, 'c');
+    expect(c.code).toBe(4);
+    expect(c.stderr).toMatch(/ {2}b: cannot be read \(.*\), so it may be open on this site: make it readable, or move it out of /);
+  });
+
+  it('prints a --runs-dir with spaces and quotes so that it pastes as one word', async () => {
+    const dir = setup();
+    const runs = join(dir, "my runs; $(touch x)");
+    expect((await run(dir, 'a', '--runs-dir', runs)).code).toBe(1);
+    const second = await run(dir, 'b', '--runs-dir', runs);
+    expect(second.stderr).toContain(`go on with it:       fieldbook resume a --runs-dir '${runs.replace(/'/g, "'\\''")}'`);
   });
 });
 

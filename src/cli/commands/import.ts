@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { importRun } from '../../report/import-run.js';
 import type { CommandSpec } from '../command.js';
+import { shellWord } from '../../template/shell-quote.js';
 import { println } from '../io.js';
 import { runsDirOf } from '../runs-dir.js';
 
@@ -24,7 +25,7 @@ export const importCommand: CommandSpec<typeof options> = {
     const result = await importRun(resolve(io.cwd, positionals[0]!), runsDir);
     const from = result.manifest ? `, exported ${result.manifest.exportedAt} by ${result.manifest.exportedBy.user}@${result.manifest.exportedBy.host}` : '';
     println(io.stdout, `imported run ${result.paths.id} (${result.files} files${from}) into ${result.paths.dir}`);
-    println(io.stdout, `see it with: fieldbook show ${result.paths.id}${values['runs-dir'] ? ` --runs-dir ${values['runs-dir']}` : ''}`);
+    println(io.stdout, `see it with: fieldbook show ${result.paths.id}${values['runs-dir'] ? ` --runs-dir ${shellWord(values['runs-dir'])}` : ''}`);
     return 0;
   },
 };

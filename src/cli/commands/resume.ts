@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { FieldbookError, UsageError, ValidationError } from '../../errors.js';
 import { JOURNAL_VERSION, type JournalEvent } from '../../journal/events.js';
 import { readJournal } from '../../journal/journal-file.js';
@@ -23,6 +24,8 @@ import { acceptedHostKeys, modeOf, presetsOf, RUN_OPTIONS, RUN_OPTIONS_HELP, uiK
 import { askSecretRecordsAgain } from '../secret-records.js';
 import { stepIndexOf } from '../select-steps.js';
 import { runsDirOf } from '../runs-dir.js';
+import { openRunRefusal, openRunsOn } from '../open-runs.js';
+import { shellWord } from '../../template/shell-quote.js';
 
 export const resumeCommand: CommandSpec<typeof RUN_OPTIONS> = {
   name: 'resume',
@@ -65,17 +68,29 @@ export const resumeCommand: CommandSpec<typeof RUN_OPTIONS> = {
     const presets = presetsOf(values, files.runbook, records);
     const locks = await takeLocks(paths, runsDir, files.site.metadata.name, `fieldbook resume ${paths.id}`, mode !== 'dry-run');
     const notices = [...files.notices];
-    const journal = await openRunJournal(paths, notices).catch(async (error: unknown) => {
-      await Promise.all(locks.map((l) => l.release()));
-      throw error;
-    });
+    const journal = await otherOpenRuns(paths, runsDir, state, files.site.metadata.name, values['runs-dir'])
+      .then(() => openRunJournal(paths, notices))
+      .catch(async (error: unknown) => {
+        await Promise.all(locks.map((l) => l.release()));
+        throw error;
+      });
     const record = recorder(journal, state);
     const by = currentActor();
     await record({ type: 'run-resumed', by, pid: process.pid, force: values.force === true, ...(files.changes.length ? { changed: files.changes } : {}) });
     if (rerun.length > 0) await record({ type: 'rerun-requested', by, ...(values.from ? { from: values.from } : {}), ...(values.only ? { only: values.only } : {}), steps: rerun });
-    return drive({ paths, plan, runbook: files.runbook, site: files.site, params, secretRecords: records, mode, state, journal, locks, presets, ui, interactive, resumed: true, notices, runsDir, acceptHostKeys: acceptedHostKeys(values) }, io);
+    return drive({ paths, plan, runbook: files.runbook, site: files.site, params, secretRecords: records, mode, state, journal, locks, presets, ui, interactive, resumed: true, notices, runsDir, acceptHostKeys: acceptedHostKeys(values), force: values.force === true }, io);
   },
 };
+
+/**
+ * A live run goes on only while no other run holds its site: resuming a finished run `--from` a step, an imported
+ * run, or the extracted copy of an export is refused, as a new run is, while another run is open there.
+ */
+async function otherOpenRuns(paths: RunPaths, runsDir: string, state: RunState, site: string, runsDirFlag: string | undefined): Promise<void> {
+  if (state.mode !== 'live') return;
+  const others = (await openRunsOn(runsDir, site)).filter((run) => resolve(run.paths.dir) !== resolve(paths.dir));
+  if (others.length > 0) throw openRunRefusal(site, others, runsDirFlag === undefined ? '' : ` --runs-dir ${shellWord(runsDirFlag)}`, `resuming run ${paths.id}`);
+}
 
 function replayChecked(paths: RunPaths, events: JournalEvent[]): RunState {
   const first = events[0];

@@ -13,6 +13,7 @@ import { collectParams, loadInputs } from '../inputs.js';
 import { fieldbookVersion as version, SHIPPED_PREFIX } from '../../shipped/index.js';
 import { currentActor, drive, promptSecrets, promptValues, recorder, takeRunLock, takeSiteLock } from '../run-session.js';
 import { openRunRefusal, openRunsOn } from '../open-runs.js';
+import { shellWord } from '../../template/shell-quote.js';
 import { acceptedHostKeys, modeOf, presetsOf, RUN_OPTIONS, RUN_OPTIONS_HELP, uiKind } from '../run-options.js';
 import { secretRecordsFromEnv } from '../secret-records.js';
 import { createPrompter } from '../../ui/plain/prompts.js';
@@ -90,7 +91,7 @@ export const runCommand: CommandSpec<typeof options> = {
       ...(like ? { like: like.runId } : {}),
     };
     const notices: string[] = [...(like?.notes ?? [])];
-    const runsDirFlag = values['runs-dir'] === undefined ? '' : ` --runs-dir ${values['runs-dir']}`;
+    const runsDirFlag = values['runs-dir'] === undefined ? '' : ` --runs-dir ${shellWord(values['runs-dir'])}`;
     const { paths, journal, locks } = await claimSite(runsDir, runsDirFlag, site.value.metadata.name, mode, command, notices, () => createRunDir(runsDir, id, runbook.source.text, site.source.text, started));
     if (like) {
       const reused = Object.entries(params).filter(([, p]) => p.source === 'like');
