@@ -163,6 +163,20 @@ function checkPromptedValue(spec: Runbook['params'][string], value: string): str
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
+/** After a hang-up: writes to the terminal are dropped, and a write error on it is nobody's concern any more. */
+function muteTerminal(io: CliIO): void {
+  // Reading a closed terminal fails too: nobody is there to answer.
+  process.stdin.destroy();
+  for (const stream of new Set<NodeJS.WritableStream>([io.stdout, io.stderr, process.stdout, process.stderr])) {
+    stream.on('error', () => undefined);
+    stream.write = ((_chunk: unknown, encoding?: unknown, callback?: unknown) => {
+      const done = typeof encoding === 'function' ? encoding : callback;
+      if (typeof done === 'function') queueMicrotask(() => (done as () => void)());
+      return true;
+    }) as typeof stream.write;
+  }
+}
+
 /** Run the engine with the chosen UI, Ctrl-C handling and locks; returns the exit code. */
 export async function drive(setup: DriveSetup, io: CliIO): Promise<number> {
   // Every FIELDBOOK_SECRET_* too: one a step does not use (yet) may still show up in an output.
@@ -190,8 +204,16 @@ export async function drive(setup: DriveSetup, io: CliIO): Promise<number> {
     shown.ui?.interrupted('pausing: cancelling the running step (Ctrl-C again within 3 s exits at once)');
   };
   // SIGHUP: the operator's terminal or SSH session closed. Pause as for Ctrl-C, so the running step is cut off and
-  // judged (what it printed is checked) instead of fieldbook dying and leaving it running unjudged.
-  for (const signal of STOP_SIGNALS) process.on(signal, interrupt);
+  // judged (what it printed is checked) instead of fieldbook dying and leaving it running unjudged; nothing is
+  // written to the terminal any more (every write to a closed one fails, and that can bring Node down).
+  let hungUp = false;
+  const hangUp = () => {
+    hungUp = true;
+    muteTerminal(io);
+    interrupt();
+  };
+  const handlers = { SIGINT: interrupt, SIGTERM: interrupt, SIGHUP: hangUp };
+  for (const signal of STOP_SIGNALS) process.on(signal, handlers[signal]);
   let kind = setup.ui;
   if (kind === 'tui' && !tuiCanRender(io.stdout)) {
     setup.notices.push(io.stdout.isTTY ? 'the terminal UI needs a live terminal and this looks like CI: showing plain lines instead' : '--ui tui needs a terminal on stdout: showing plain lines instead');
@@ -265,9 +287,12 @@ export async function drive(setup: DriveSetup, io: CliIO): Promise<number> {
     });
   } finally {
     await ui.close();
-    for (const signal of STOP_SIGNALS) process.off(signal, interrupt);
+    for (const signal of STOP_SIGNALS) process.off(signal, handlers[signal]);
     await closeRun(transports, setup.journal, setup.locks);
   }
+  // Everything is journaled and closed. Node's normal exit resets the terminal and aborts when it is gone: end as a
+  // hung-up process does.
+  if (hungUp) process.kill(process.pid, 'SIGHUP');
   // Stopped by the operator while a question was open (a decision not taken is "waiting"): still an interrupt.
   if (controller.signal.aborted && result.status === 'paused') return EXIT.interrupted;
   return exitCodeOf(result);

@@ -157,7 +157,8 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
   forward('stdout', streams.stdout.flush());
   forward('stderr', streams.stderr.flush());
 
-  const judged = await withinReview(ctx, step, judge(step, outcome), captured, bounds);
+  // The check runs after a Ctrl-C too (that is when it matters most); a second Ctrl-C exits at once.
+  const judged = await withinReview(ctx, step, judge(step, outcome), captured, () => ({ budgetMs: bounds().budgetMs }));
   const texts = { stdout: captured.stdout.text(), stderr: captured.stderr.text() };
   let outputs: Record<string, unknown> | undefined;
   if (judged.outcome === 'succeeded' && Object.keys(step.spec.capture).length > 0) {
