@@ -5,6 +5,7 @@ import { findRun } from '../../journal/run-dir.js';
 import type { CommandSpec } from '../command.js';
 import { println } from '../io.js';
 import { runsDirOf } from '../runs-dir.js';
+import { Name } from '../../schema/common.js';
 
 const options = { site: { type: 'string' }, 'runs-dir': { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
@@ -23,6 +24,8 @@ export const unlockCommand: CommandSpec<typeof options> = {
   async run({ values, positionals }, io) {
     const runsDir = runsDirOf(values['runs-dir'], io);
     if ((positionals[0] === undefined) === (values.site === undefined)) throw new UsageError('unlock: give a run, or --site <site-name>');
+    // A site name, never a path: `--site ../../x` must not name a file outside the runs directory's locks.
+    if (values.site !== undefined && !Name.safeParse(values.site).success) throw new UsageError(`unlock: --site ${values.site}: not a site name (lower-case letters, digits and "-", as in the site file's metadata.name)`);
     const path = values.site !== undefined ? join(runsDir, '.locks', `${values.site}.lock`) : (await findRun(positionals[0]!, runsDir, io.cwd)).lock;
     const before = await readLock(path);
     if (before.state === 'free') {
