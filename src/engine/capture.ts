@@ -106,7 +106,22 @@ function queried(parsed: unknown, query: string): { value: unknown } | { error: 
     return { error: `query ${query}: ${(error as Error).message}` };
   }
   // JMESPath answers null for a path that is not there: that is nothing found, as for `path`.
-  return value === null ? { error: `query ${query} found nothing (null)` } : { value };
+  if (value === null) return { error: `query ${query} found nothing (null)` };
+  // `from_json` parses text the host printed: what it gives is bounded like the output itself.
+  if (valueDeeperThan(value, MAX_JSON_DEPTH)) return { error: `query ${query} gives a value nested more than ${MAX_JSON_DEPTH} levels deep; fieldbook reads at most ${MAX_JSON_DEPTH}` };
+  return { value };
+}
+
+/** Whether a parsed value nests deeper than `max`, walked without recursion. */
+function valueDeeperThan(root: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth + 1 > max) return true;
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /** Collects a stream for captures, refusing to grow past MAX_CAPTURE_BYTES. */

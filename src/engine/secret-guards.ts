@@ -43,8 +43,24 @@ function argvOf(command: Command): [string, string][] {
  * and later steps would receive in place of the value. Judged by a **** in the value from a stream that masked
  * something (a tool's own literal **** in an output with no secret is a value like any other).
  */
-export function secretCapture(specs: Record<string, CaptureSpec>, outputs: Record<string, unknown>, masked: { stdout: boolean; stderr: boolean }): string | undefined {
-  const name = Object.keys(outputs).find((key) => masked[specs[key]?.from ?? 'stdout'] && JSON.stringify(outputs[key]).includes(MASK));
-  if (name === undefined) return undefined;
-  return `capture "${name}" held a secret (shown as ${MASK}): a capture is journaled and handed to later steps as ${MASK}, so a secret cannot be captured; capture something else, or let the step that needs the secret read it itself`;
+export function secretCapture(specs: Record<string, CaptureSpec>, outputs: Record<string, unknown>, masked: { stdout: boolean; stderr: boolean }, masker: Masker): string | undefined {
+  const hidden = Object.keys(outputs).find((key) => masked[specs[key]?.from ?? 'stdout'] && JSON.stringify(outputs[key]).includes(MASK));
+  // A value a capture decoded or assembled (a JSON \u escape, a query joining two halves) was never in the output
+  // the masker saw: the secret is looked for in the values themselves, as they would be journaled.
+  const decoded = hidden ?? Object.keys(outputs).find((key) => holdsSecret(outputs[key], masker));
+  if (decoded === undefined) return undefined;
+  return `capture "${decoded}" held a secret (shown as ${MASK}): a capture is journaled and handed to later steps as ${MASK}, so a secret cannot be captured; capture something else, or let the step that needs the secret read it itself`;
+}
+
+function holdsSecret(value: unknown, masker: Masker): boolean {
+  const text = JSON.stringify(value) ?? '';
+  // As journaled (JSON escapes) and as the value's own strings.
+  return masker.mask(text) !== text || strings(value).some((s) => masker.mask(s) !== s);
+}
+
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(strings);
+  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => [k, ...strings(v)]);
+  return [];
 }

@@ -164,7 +164,7 @@ async function runAttempt(ctx: EngineContext, step: PlannedStep, target: Planned
   if (judged.outcome === 'succeeded' && Object.keys(step.spec.capture).length > 0) {
     const overflow = (['stdout', 'stderr'] as const).find((s) => captured[s].overflowed);
     const taken = overflow ? { error: `${overflow} is larger than ${MAX_CAPTURE_BYTES / 1024 / 1024} MiB, the most a capture reads` } : await captureOutputs(step.spec.capture, texts, bounds());
-    const secret = 'error' in taken ? undefined : secretCapture(step.spec.capture, taken.outputs, { stdout: streams.stdout.hidden > 0, stderr: streams.stderr.hidden > 0 });
+    const secret = 'error' in taken ? undefined : secretCapture(step.spec.capture, taken.outputs, { stdout: streams.stdout.hidden > 0, stderr: streams.stderr.hidden > 0 }, ctx.masker);
     const result = secret ? { error: secret } : taken;
     if ('error' in result) {
       return finishWithLog(ctx, log, footer(result.error), () => finish(ctx, unit, attempt, { outcome: 'failed', reason: result.error }, durationMs, exitCodeOf(outcome)));

@@ -38,6 +38,7 @@ describe('ENCODINGS: every way a tool writes a secret is masked', () => {
     ['printf %q', bash('printf %q "$1"', TOKEN)],
     ['set -x', bash('exec 2>&1; set -x; : "$1"', TOKEN).replace(/^\+ : /, ''), 2], // its quotes stay
     ['printf %q, C locale ($\'...\' with octal bytes)', bash('printf %q "$1"', `${TOKEN}\n`, { LANG: 'C', LC_ALL: 'C' }), 5], // $'…\n'
+    ['declare -p (double-quoted)', bash('p=$1; declare -p p', TOKEN).replace(/^declare -- p=/, '').trim(), 2], // its quotes stay
     ['Basic auth, user of 1 byte (offset 2)', basic('u'), 8],
     ['Basic auth, user of 2 bytes (offset 0)', basic('us'), 8],
     ['Basic auth, user of 3 bytes (offset 1)', basic('usr'), 8],

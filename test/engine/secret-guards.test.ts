@@ -55,6 +55,29 @@ describe('the engine refuses a secret where it cannot go', () => {
     expect(literal.result).toEqual({ status: 'succeeded' });
     expect(literal.requests.map(scriptOf)).toEqual(['login', "echo '****'"]);
   });
+
+  it('a capture that decodes or assembles a secret the output never showed whole (\\u escapes, a query joining halves)', async () => {
+    const escaped = SECRET.replace('s', '\\u0073');
+    const halves = [SECRET.slice(0, 6), SECRET.slice(6)];
+    const stdout = `{"a":"${escaped}","b":"${halves[0]}","c":"${halves[1]}"}`;
+    for (const capture of ["{ json: true, path: a }", "{ json: true, query: \"join('', [b, c])\" }"]) {
+      const run = await fakeRun({ runbook: `${head}  - id: read
+    run: read
+    capture: { v: ${capture} }
+`, params, reply: () => ({ stdout }) });
+      expect(recorded(run)).toContain('capture \\"v\\" held a secret');
+      expect(recorded(run)).not.toContain(SECRET);
+    }
+  });
+
+  it('a query whose from_json gives a value nested deeper than the limit fails its step, clearly', async () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const run = await fakeRun({ runbook: `${head}  - id: read
+    run: read
+    capture: { v: { json: true, query: 'from_json(s)' } }
+`, params, reply: () => ({ stdout: JSON.stringify({ s: deep }) }) });
+    expect(run.journal.find((e) => e.type === 'unit-finished')).toMatchObject({ outcome: 'failed', reason: 'capture v: query from_json(s) gives a value nested more than 100 levels deep; fieldbook reads at most 100' });
+  });
 });
 
 describe('secret records', () => {

@@ -4,13 +4,16 @@ const BACKSLASHED = new Set('\t\n !"$&\'()*,;<>?[\\]^`{|}');
 /**
  * How bash shows `text` quoted, without the surrounding quotes: `set -x` single-quotes a word (`'it'\''s'`),
  * `printf %q` escapes with backslashes (`it\'s`, `\~` and `\#` at the start of a word), and both use
- * `$'...'` when it holds a control character, with non-ASCII as is (UTF-8 locale) or as octal bytes (C locale).
+ * `$'...'` when it holds a control character, with non-ASCII as is (UTF-8 locale) or as octal bytes (C locale);
+ * `declare -p` double-quotes it.
  */
 export function shellForms(text: string): string[] {
   const backslashed = [...text].map((c) => (BACKSLASHED.has(c) ? `\\${c}` : c)).join('');
   const forms = [text.replace(/'/g, "'\\''"), backslashed];
   if (/^[~#]/.test(text)) forms.push(`\\${backslashed}`);
   forms.push(ansiC(text, 'raw'), ansiC(text, 'octal'));
+  // `declare -p`, `typeset -p`, `export -p`: double quotes, `\`, `$`, `"` and `` ` `` backslashed (bash `sh_double_quote`).
+  forms.push(text.replace(/[\\$"`]/g, (c) => `\\${c}`));
   return forms;
 }
 
