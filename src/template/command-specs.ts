@@ -51,11 +51,14 @@ export const BUILTINS: Record<string, ArgumentSpec | 'declare' | 'test'> = {
 };
 
 /** Shells whose `-c` runs its first operand as code (also as an argument of sudo, env, xargs, kubectl exec ...). */
-export const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'mksh', 'zsh']);
+export const SHELLS = new Set(['sh', 'bash', 'rbash', 'dash', 'ash', 'ksh', 'ksh93', 'mksh', 'pdksh', 'zsh', 'yash', 'posh', 'csh', 'tcsh', 'fish']);
 export const SHELL_LONG_WITH_ARGUMENT = new Set(['--rcfile', '--init-file']);
 
-/** Variables whose value bash expands again as a prompt (PS4 under `set -x`) or runs as a command. */
-export const PROMPT_VARIABLES = new Set(['PS0', 'PS1', 'PS2', 'PS4', 'PROMPT_COMMAND']);
+/**
+ * Variables whose value bash expands again as a prompt (PS4 under `set -x`), runs as a command, or expands and
+ * sources (`BASH_ENV`, and `ENV` for sh and bash --posix, at every non-interactive start).
+ */
+export const PROMPT_VARIABLES = new Set(['PS0', 'PS1', 'PS2', 'PS4', 'PROMPT_COMMAND', 'BASH_ENV', 'ENV']);
 
 /** A shell: `-o`/`-O` take an argument; its operands are a script and its arguments, ... */
 const SHELL_OPTIONS: ArgumentSpec['options'] = { o: PLAIN, O: PLAIN };

@@ -41,11 +41,13 @@ export interface CommandWords {
   /** Option letters given to a declaration builtin. */
   flags: string;
   previous: string | undefined;
+  /** A builtin that writes a variable names one that bash expands again (`printf -v PS4`, `read BASH_ENV`). */
+  writesPrompt: string | undefined;
 }
 
 /** A command whose name is not read yet. */
 export function newCommandWords(): CommandWords {
-  return { named: false, name: undefined, spec: undefined, optionsDone: false, pending: undefined, operand: 0, flags: '', previous: undefined };
+  return { named: false, name: undefined, spec: undefined, optionsDone: false, pending: undefined, operand: 0, flags: '', previous: undefined, writesPrompt: undefined };
 }
 
 /**
@@ -62,7 +64,15 @@ export function commandWord(command: CommandWords, word: ScannedWord): Refusal[]
   }
   const refusals = argumentRefusals(command, word);
   command.previous = word.literal;
+  if (command.writesPrompt !== undefined && word.holes.length > 0) refusals.push({ holes: word.holes, message: codeMessage(`a value ${command.name} writes into ${command.writesPrompt}`) });
+  // Written into such a variable by any builtin that writes one, a value is expanded again later: refused too.
+  if (command.spec !== undefined && word.literal !== undefined && PROMPT_VARIABLES.has(word.literal)) command.writesPrompt = word.literal;
   return refusals;
+}
+
+/** The refusal of a value that reaches a redirection of this command (`read PS4 <<< value`), if it writes one. */
+export function redirectIntoPrompt(command: CommandWords, holes: number[]): Refusal[] {
+  return command.writesPrompt !== undefined && holes.length > 0 ? [{ holes, message: codeMessage(`a value ${command.name} writes into ${command.writesPrompt}`) }] : [];
 }
 
 /** Inside `name=( ... )`: a `[key]=` subscript is arithmetic, and so is every element of a `declare -i` array. */

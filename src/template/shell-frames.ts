@@ -1,4 +1,4 @@
-import { commandWord, type CommandWords, listElement, newCommandWords, type Refusal } from './command-words.js';
+import { commandWord, type CommandWords, listElement, newCommandWords, redirectIntoPrompt, type Refusal } from './command-words.js';
 import {
   ARITHMETIC_MESSAGE,
   EVAL_MESSAGE,
@@ -40,6 +40,8 @@ export interface CommandFrame {
   redirect: 'dup' | 'file' | undefined;
   /** Inside the `( ... )` of an array assignment; `integer` when declared `-i`. */
   list: { integer: boolean } | undefined;
+  /** After `command`, `builtin`, `time` or `exec`: their options still come before the command they run. */
+  prefix: { name: string; argument: boolean } | undefined;
 }
 
 /** One word inside `[[ ]]`: its text when plain, and its holes. */
@@ -70,9 +72,12 @@ export type Frame =
   | { kind: 'arith'; parens: number; closer: ')' | ']' };
 
 // Reserved words after which the next word is still in command position.
-const KEEPS_COMMAND_START = new Set(['then', 'do', 'else', 'elif', 'if', 'while', 'until', 'time', '!', '{']);
+const KEEPS_COMMAND_START = new Set(['then', 'do', 'else', 'elif', 'if', 'while', 'until', 'time', 'coproc', '!', '{']);
 // Builtins that run the next word as a command (as do `NAME=value` assignments before it: see `isAssignment`).
-const PREFIX_BUILTINS = new Set(['command', 'builtin']);
+const PREFIX_BUILTINS = new Set(['command', 'builtin', 'exec']);
+// Words before a command that take options of their own (`command -p`, `builtin --`, `time -p`, `exec -a name`):
+// the options, and the argument of `exec -a`, are not the command.
+const PREFIXES_WITH_OPTIONS = new Set(['command', 'builtin', 'time', 'exec']);
 const ARITHMETIC_TESTS = new Set(['-eq', '-ne', '-lt', '-le', '-gt', '-ge']);
 
 /** A fresh command context. */
@@ -94,6 +99,7 @@ export function newCommand(closedByParen: boolean): CommandFrame {
     command: newCommandWords(),
     redirect: undefined,
     list: undefined,
+    prefix: undefined,
   };
 }
 
@@ -152,6 +158,7 @@ export function endWord(frame: CommandFrame, refuse: (refusal: Refusal) => void)
   const scanned = { literal: frame.literal, prefix: frame.word, holes: frame.wordHoles, shape: frame.shape };
   if (frame.redirect) {
     if (frame.redirect === 'dup' && scanned.holes.length > 0) refuse({ holes: scanned.holes, message: REDIRECT_MESSAGE });
+    redirectIntoPrompt(frame.command, scanned.holes).forEach(refuse);
     frame.redirect = undefined;
     return resetWord(frame);
   }
@@ -169,9 +176,13 @@ export function endWord(frame: CommandFrame, refuse: (refusal: Refusal) => void)
   if (atStart && word === 'case') frame.caseDepth++;
   else if (atStart && word === 'esac' && frame.caseDepth > 0) frame.caseDepth--;
   if (atStart && (name === 'let' || name === 'eval')) frame.evaluates = name;
-  const reserved = (word !== undefined && KEEPS_COMMAND_START.has(word)) || (name !== undefined && PREFIX_BUILTINS.has(name));
+  const prefixWord = (word !== undefined && KEEPS_COMMAND_START.has(word)) || (name !== undefined && PREFIX_BUILTINS.has(name));
+  const option = frame.prefix !== undefined && (frame.prefix.argument || (name !== undefined && name.startsWith('-')));
+  const reserved = prefixWord || option;
   if (!inTest && !(atStart && reserved)) commandWord(frame.command, scanned).forEach(refuse);
   frame.commandStart = (word === 'in' && frame.caseDepth > 0) || (atStart && (reserved || isAssignment(frame.shape)));
+  const prefixName = atStart && prefixWord && name !== undefined && PREFIXES_WITH_OPTIONS.has(name) ? name : option ? frame.prefix!.name : undefined;
+  frame.prefix = atStart && prefixName !== undefined ? { name: prefixName, argument: option && !frame.prefix!.argument && prefixName === 'exec' && name === '-a' } : undefined;
   resetWord(frame);
 }
 

@@ -38,8 +38,15 @@ export type HoleContext = WordContext | { error: string };
 export function scanScript(items: readonly Item[]): Map<number, HoleContext> {
   const contexts = new Map<number, HoleContext>();
   new ScriptScanner(items, [], undefined, contexts).run();
+  // With aliases expanded, a word the scanner reads as an argument may be `eval` in disguise (`alias e=eval`).
+  if (ALIASES_ON.test(items.map((item) => (typeof item === 'string' ? item : ' ')).join(''))) {
+    for (const hole of contexts.keys()) contexts.set(hole, { error: ALIASES_MESSAGE });
+  }
   return contexts;
 }
+
+const ALIASES_ON = /\bshopt\b[^\n;&|]*\s-s\b[^\n;&|]*\bexpand_aliases\b/;
+const ALIASES_MESSAGE = 'this script turns on expand_aliases: an alias can make any word run a value as code, so no value is safe in it; drop the aliases, or pass the value through a variable the script does not expand again';
 
 class ScriptScanner {
   private readonly stack: Frame[] = [newCommand(false)];
