@@ -179,6 +179,9 @@ describe('acp-registry-full-wipe in the lab', () => {
     expect(refused.code).toBe(1);
     expect(refused.stdout + refused.stderr).toContain('is not the archive the full-wipe run recorded');
     for (const host of HOSTS) expect(existsSync(paths.minio(host)), host).toBe(true);
+    // That stopped restore holds the site until someone ends it: the operator abandons it, saying why.
+    const abandoned = await fieldbook(['abandon', 'e2e-restore-refused', '--reason', 'wrong sha256 given; restoring again with the journaled ones'], { home, runId: 'e2e-restore-refused', env: lab.secretEnv });
+    expect(abandoned.code, abandoned.stdout + abandoned.stderr).toBe(0);
     const restoreId = 'e2e-restore';
     const restoring = await fieldbook(
       ['run', RESTORE, '--site', paths.site, '--ui', 'plain', '--run-id', restoreId, '--param', `fromRun=${runId}`, '--param', `expectedSha256=${journaled.join(',')}`, '--param', `verifyImages=${OLD_IMAGES.join(',')}`,
@@ -300,17 +303,23 @@ describe('acp-registry-full-wipe in the lab', () => {
     // The upload goes on without fieldbook: it was started detached on the host.
     expect(processesMatching('res/upload.sh all').length).toBeGreaterThan(0);
 
-    // A fresh run B on the same site (a colleague, or the same engineer not knowing to resume): it backs up the
-    // wiped registry into its own directory and stops at the wipe's confirmation. Run A's archives, the only
-    // copy of the registry from before the wipe, are untouched, byte for byte.
+    // A fresh run on the same site from this machine (the same engineer not knowing to resume) is refused: run A
+    // is open, crashed after its wipe, and the refusal says so. Nothing of it runs.
     const archivesA = archivesOf(lab, runId);
     const digestsA = archivesA.map(sha256File);
+    const stopped = await fieldbook(['run', RUNBOOK, '--site', paths.site, '--ui', 'plain', '--run-id', 'e2e-refused-run', ...APPROVALS.slice(0, 4)], { home, runId: 'e2e-refused-run', env: lab.secretEnv });
+    expect(stopped.code, stopped.stdout + stopped.stderr).toBe(4);
+    expect(stopped.stderr).toMatch(/site fieldbook-lab has an open run; a new run there could undo what it did\n {2}e2e-kill-resume \(acp-registry-full-wipe, .*crashed; outcome unknown for upload-core-all@cp1; destructive steps already run: maintenance-window, wipe-bucket/);
+    // From a colleague's laptop (another runs directory) this machine's open run is not seen: run B backs up the
+    // wiped registry into its own directory and stops at the wipe's confirmation. Run A's archives, the only copy
+    // of the registry from before the wipe, are untouched, byte for byte.
+    const colleague = tempDirForTest('fieldbook-lab-colleague-');
     const second = 'e2e-second-run';
-    const runB = await fieldbook(['run', RUNBOOK, '--site', paths.site, '--ui', 'plain', '--run-id', second, ...APPROVALS.slice(0, 4)], { home, runId: second, env: lab.secretEnv });
+    const runB = await fieldbook(['run', RUNBOOK, '--site', paths.site, '--ui', 'plain', '--run-id', second, ...APPROVALS.slice(0, 4)], { home: colleague, runId: second, env: lab.secretEnv });
     expect(runB.code, runB.stdout + runB.stderr).toBe(3);
     // What it waits for names the pod it would wipe and this run's own archives, with their sha256.
     expect(runB.stdout).toMatch(/in pod kube-system\/registry-minio-0\. Backups of this run: \/cpaas\/backup\/e2e-second-run\/cp1-minio\.tar, .*\(sha256 [0-9a-f]{64}, /);
-    expect(finished(journal(home, second), 'backup-minio').map((e) => e.outcome)).toEqual(HOSTS.map(() => 'succeeded'));
+    expect(finished(journal(colleague, second), 'backup-minio').map((e) => e.outcome)).toEqual(HOSTS.map(() => 'succeeded'));
     expect(archivesA.map(sha256File)).toEqual(digestsA);
     expect(archivesOf(lab, second).map((archive) => existsSync(archive))).toEqual(HOSTS.map(() => true));
     expect(archivesOf(lab, second).map(sha256File)).not.toEqual(digestsA);

@@ -261,7 +261,7 @@ describe('harbor-gc on Harbor 2.11 through its API', () => {
     expect(paused.stdout).toContain('goharbor/harbor#12300');
 
     const shown = await runCli(['show', runId], { cwd: scenario.dir });
-    expect(shown.stdout).toMatch(new RegExp(`reviewed list: 6 items \\(sha256 ${digest}[0-9a-f]{52}\\)`));
+    expect(shown.stdout).toMatch(new RegExp(`reviewed list: 6 items \\(sha256 ${digest}[0-9a-f]{32}\\)`));
     expect(shown.stdout).toContain('CHG-2207');
   }, 180_000);
 

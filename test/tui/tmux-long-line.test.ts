@@ -65,7 +65,7 @@ describe('a 150 KB output line with one non-ASCII character, in the TUI in tmux'
     term.start(`node ${CLI} run runbook.yaml --site site.yaml --run-id freeze`);
 
     const screen = await term.waitFor('Reviewed list: 10000 items', `long-line-review-${columns}x${rows}`, 60_000);
-    expect(screen).toContain(`Reviewed list: 10000 items (sha256 ${reviewDigest(TAGS).slice(0, 12)})`);
+    expect(screen).toContain(`Reviewed list: 10000 items (sha256 ${reviewDigest(TAGS).slice(0, 12)}…)`);
     expect(screen).toContain('   10. café');
     // The resolved command (200 KB on one row) is cut at the terminal's edge.
     const command = screen.split('\n').find((line) => line.startsWith("  $ printf '%s\\n' 'team/app:v0'"));
