@@ -27,6 +27,7 @@ import { tuiCanRender } from '../ui/tui/can-render.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import type { UiKind } from './run-options.js';
+import { isRemote, letGo, siteLockEvent, siteLockText, type HeldSiteLock } from './remote-lock.js';
 
 /** Who is at the keyboard, for every confirmation and decision. */
 export function currentActor(): Actor {
@@ -51,6 +52,8 @@ export interface DriveSetup {
   notices: string[];
   runsDir: string;
   acceptHostKeys: Record<string, string>;
+  /** The site lock of a live run (a Lease, a lock directory, or local only), journaled once the run starts. */
+  siteLock?: HeldSiteLock;
 }
 
 /** Take the site lock and the run lock (stale ones from dead processes on this host are taken over). */
@@ -97,7 +100,7 @@ export function recorder(journal: JournalWriter, state: RunState) {
  * Before each journal line, check that this process still holds its locks. One broken (`fieldbook unlock --force`)
  * means another process may drive the run now: this one writes nothing more to the journal, so no unit starts.
  */
-function whileHolding(locks: LockHandle[], record: ReturnType<typeof recorder>): ReturnType<typeof recorder> {
+function whileHolding(locks: Pick<LockHandle, 'path' | 'stillHeld'>[], record: ReturnType<typeof recorder>): ReturnType<typeof recorder> {
   let lost: FieldbookError | undefined;
   return async (event) => {
     const broken = lost ? undefined : locks.find((lock) => !lock.stillHeld());
@@ -162,7 +165,9 @@ export async function drive(setup: DriveSetup, io: CliIO): Promise<number> {
   const secrets = Object.values(setup.params).filter((p) => p.secret).map((p) => String(p.value));
   const masker: Masker = createMasker(secrets);
   const controller = new AbortController();
-  const record = whileHolding(setup.locks, recorder(setup.journal, setup.state));
+  const remote = setup.siteLock && isRemote(setup.siteLock.choice) ? setup.siteLock.choice : undefined;
+  const held = [...setup.locks, ...(remote ? [{ path: `the site lock (${remote.where})`, stillHeld: () => remote.stillHeld() }] : [])];
+  const record = whileHolding(held, recorder(setup.journal, setup.state));
   const resumeCommand = `fieldbook resume ${setup.paths.id}${resolve(setup.runsDir) === resolve(defaultRunsDir(io.env)) ? '' : ` --runs-dir ${setup.runsDir}`}`;
 
   // Ctrl-C (a signal, or the key in the TUI's raw mode): the first pauses, a second within 3 s exits at once.
@@ -215,11 +220,17 @@ export async function drive(setup: DriveSetup, io: CliIO): Promise<number> {
   });
   const values: Record<string, ParamValue> = Object.fromEntries(Object.entries(setup.params).map(([name, p]) => [name, p.value]));
   let result: RunResult;
+  let finished: RunResult['status'] | undefined;
   try {
     for (const lock of setup.locks) if (lock.tookOverFrom) {
       const from = lock.tookOverFrom;
       await record({ type: 'lock-taken-over', lock: lock.path.endsWith(`${setup.paths.id}/lock`) ? 'run' : 'site', from: { pid: from.pid, hostname: from.hostname, user: from.user, startedAt: from.startedAt } });
       setup.notices.push(`took over the stale lock ${lock.path} of pid ${from.pid} (${from.user}@${from.hostname}, since ${from.startedAt}), which is no longer running`);
+    }
+    if (setup.siteLock) {
+      await record(siteLockEvent(setup.siteLock.choice));
+      setup.notices.push(siteLockText(setup.siteLock.choice));
+      remote?.startRenewing();
     }
     emit({
       type: 'run-started',
@@ -252,10 +263,12 @@ export async function drive(setup: DriveSetup, io: CliIO): Promise<number> {
       resumeCommand,
       unattended: !setup.interactive,
     });
+    if (result.status !== 'paused') finished = result.status;
   } finally {
     await ui.close();
     for (const signal of STOP_SIGNALS) process.off(signal, interrupt);
-    await closeRun(transports, setup.journal, setup.locks);
+    // The site lock outlives this process while the run is open (marked paused), so no other machine starts there.
+    await Promise.all([closeRun(transports, setup.journal, setup.locks), letGo(setup.siteLock, finished === undefined)]);
   }
   // Stopped by the operator while a question was open (a decision not taken is "waiting"): still an interrupt.
   if (controller.signal.aborted && result.status === 'paused') return EXIT.interrupted;
@@ -289,7 +302,7 @@ export function sshSecretFromEnv(request: SecretRequest, env: NodeJS.ProcessEnv)
   return env[`${base}_${host}`] || env[base] || undefined;
 }
 
-function expandHome(path: string, env: NodeJS.ProcessEnv): string {
+export function expandHome(path: string, env: NodeJS.ProcessEnv): string {
   return path.startsWith('~/') ? join(env['HOME'] ?? '', path.slice(2)) : path;
 }
 

@@ -22,6 +22,8 @@ import { currentActor, drive, openRunJournal, promptSecrets, readText, recorder,
 import { acceptedHostKeys, modeOf, presetsOf, RUN_OPTIONS, RUN_OPTIONS_HELP, uiKind } from '../run-options.js';
 import { stepIndexOf } from '../select-steps.js';
 import { runsDirOf } from '../runs-dir.js';
+import { letGo, type HeldSiteLock } from '../remote-lock.js';
+import { holdSite } from '../site-lock.js';
 
 export const resumeCommand: CommandSpec<typeof RUN_OPTIONS> = {
   name: 'resume',
@@ -61,8 +63,14 @@ export const resumeCommand: CommandSpec<typeof RUN_OPTIONS> = {
     const presets = presetsOf(values, plan.steps.map((s) => s.id));
     const locks = await takeLocks(paths, runsDir, files.site.metadata.name, `fieldbook resume ${paths.id}`, mode !== 'dry-run');
     const notices = [...files.notices];
-    const journal = await openRunJournal(paths, notices).catch(async (error: unknown) => {
-      await Promise.all(locks.map((l) => l.release()));
+    const runsDirFlag = values['runs-dir'] === undefined ? '' : ` --runs-dir ${values['runs-dir']}`;
+    let siteLock: HeldSiteLock | undefined;
+    const journal = await (async () => {
+      // The site's remote lock: this run's own, taken back when it is paused or stale, from any machine.
+      if (mode === 'live') siteLock = await holdSite({ site: files.site, env: io.env, runsDir, acceptHostKeys: acceptedHostKeys(values) }, paths.id, `fieldbook unlock --remote --site ${state.site.path}${runsDirFlag}`);
+      return openRunJournal(paths, notices);
+    })().catch(async (error: unknown) => {
+      await Promise.all([...locks.map((l) => l.release()), letGo(siteLock, true)]);
       throw error;
     });
     const record = recorder(journal, state);
@@ -70,7 +78,7 @@ export const resumeCommand: CommandSpec<typeof RUN_OPTIONS> = {
     await record({ type: 'run-resumed', by, pid: process.pid, force: values.force === true, ...(files.changes.length ? { changed: files.changes } : {}) });
     const rerun = rerunSteps(plan, values);
     if (rerun.length > 0) await record({ type: 'rerun-requested', by, ...(values.from ? { from: values.from } : {}), ...(values.only ? { only: values.only } : {}), steps: rerun });
-    return drive({ paths, plan, runbook: files.runbook, site: files.site, params, mode, state, journal, locks, presets, ui, interactive, resumed: true, notices, runsDir, acceptHostKeys: acceptedHostKeys(values) }, io);
+    return drive({ paths, plan, runbook: files.runbook, site: files.site, params, mode, state, journal, locks, presets, ui, interactive, resumed: true, notices, runsDir, acceptHostKeys: acceptedHostKeys(values), ...(siteLock ? { siteLock } : {}) }, io);
   },
 };
 
