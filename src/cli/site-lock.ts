@@ -3,7 +3,7 @@ import type { Site } from '../schema/site.js';
 import { createTransportSet } from '../transports/transport-set.js';
 import type { Transport } from '../transports/types.js';
 import { currentActor, expandHome, sshSecretFromEnv } from './run-session.js';
-import { remoteStores, takeRemoteLock, type HeldSiteLock } from './remote-lock.js';
+import { takeRemoteLock, type HeldSiteLock } from './remote-lock.js';
 
 export interface SiteLockContext {
   site: Site;
@@ -40,9 +40,4 @@ export async function holdSite(context: SiteLockContext, runId: string, unlock: 
     await transport.close();
     throw error;
   }
-}
-
-/** Whether the site has a remote lock at all (`lock.remote: auto` and a Lease or a host to put it on). */
-export function hasRemoteLock(site: Site): boolean {
-  return remoteStores({ site, transport: { exec: () => Promise.reject(new Error('unused')), close: async () => {} } }).length > 0;
 }

@@ -123,4 +123,23 @@ steps:
     expect(stopped.stdout).not.toContain('after |');
     expect(a.journal('s').map((e) => e['type'])).toContain('site-lock-broken');
   });
+  it('resume of the same run from another machine is refused while a process there still renews its Lease', async () => {
+    const api = await kube();
+    const [a, b] = [machine(api), machine(api)];
+    writeFixture(a.dir, 'slow.yaml', `apiVersion: fieldbook/v1
+kind: Runbook
+metadata: { name: slow, title: Slow }
+steps:
+  - id: long
+    run: sleep 4; echo slept
+`);
+    const driving = a.cli(['run', 'slow.yaml', '--site', 'site.yaml', '--ui', 'plain', '--run-id', 's']);
+    await expect.poll(() => lease(api).some((r) => r.method === 'POST'), { timeout: 10_000 }).toBe(true);
+    expect((await a.cli(['export', 's', '-o', join(b.dir, 's.tar.gz')])).code).toBe(0);
+    expect((await b.cli(['import', 's.tar.gz'])).code).toBe(0);
+    const refused = await b.cli(['resume', 's', '--ui', 'plain']);
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toMatch(/held by run s \(.*active\): a process on \S+ is driving this run right now/);
+    expect((await driving).code).toBe(0);
+  });
 });
