@@ -142,4 +142,28 @@ steps:
     expect(refused.stderr).toMatch(/held by run s \(.*active\): a process on \S+ is driving this run right now/);
     expect((await driving).code).toBe(0);
   });
+  it('a Lease its process stopped renewing (a crash) is taken back by resume once it is stale, not before', async () => {
+    const api = await kube();
+    const a = machine(api, 'lock: { remote: auto, leaseSeconds: 15 }');
+    writeFixture(a.dir, 'slow.yaml', `apiVersion: fieldbook/v1
+kind: Runbook
+metadata: { name: slow, title: Slow }
+steps:
+  - id: long
+    idempotent: true
+    run: sleep 2; echo slept
+`);
+    const journal = join(a.dir, '.fieldbook', 'runs', 's', 'journal.jsonl');
+    const killed = await runCli(['run', 'slow.yaml', '--site', 'site.yaml', '--ui', 'plain', '--run-id', 's'], { cwd: a.dir, env: { HOME: api.dir }, killAt: { journal, events: 2 } });
+    expect(killed.killed).toBe(true);
+    const crashedAt = Date.now();
+    const early = await a.cli(['resume', 's', '--ui', 'plain']);
+    expect(early.code).toBe(4);
+    expect(early.stderr).toContain('is driving this run right now');
+    let resumed: Awaited<ReturnType<typeof a.cli>> | undefined;
+    await expect.poll(async () => (resumed = await a.cli(['resume', 's', '--ui', 'plain'])).code, { timeout: 40_000, interval: 2_000 }).toBe(0);
+    expect(Date.now() - crashedAt).toBeGreaterThan(12_000);
+    expect(resumed?.stdout).toMatch(/took it back from run s \(\S+, since \S+, active\)/);
+    expect(a.journal('s')).toContainEqual(expect.objectContaining({ type: 'site-lock', lock: 'lease', from: expect.objectContaining({ runId: 's', state: 'active' }) }));
+  }, 60_000);
 });

@@ -52,7 +52,7 @@ export function leaseStore(options: LeaseStoreOptions): RemoteLockStore {
       spec: holder ? { holderIdentity: `${holder.runId} ${holder.user}@${holder.host}`, leaseDurationSeconds: options.leaseSeconds, acquireTime: microTime(new Date(holder.since)), renewTime: stamp } : { holderIdentity: '' },
     });
   };
-  const written = (stdout: string): { version: string } => ({ version: String((JSON.parse(stdout) as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion ?? '') });
+  const written = (stdout: string): { version: string } => ({ version: String((parseJson(stdout) as { metadata?: { resourceVersion?: string } } | undefined)?.metadata?.resourceVersion ?? '') });
   return {
     kind: 'lease',
     where,
@@ -62,7 +62,8 @@ export function leaseStore(options: LeaseStoreOptions): RemoteLockStore {
         if (/\(NotFound\)/.test(r.stderr)) return { state: 'free' };
         throw failed('get', r);
       }
-      const lease = JSON.parse(r.stdout) as { metadata?: { resourceVersion?: string; annotations?: Record<string, string> }; spec?: { holderIdentity?: string; renewTime?: string } };
+      const lease = parseJson(r.stdout) as { metadata?: { resourceVersion?: string; annotations?: Record<string, string> }; spec?: { holderIdentity?: string; renewTime?: string } };
+      if (lease === undefined) throw new RemoteLockUnavailable('unavailable', `kubectl get lease ${name} did not print JSON`);
       const version = lease.metadata?.resourceVersion ?? '';
       if (!lease.spec?.holderIdentity) return { state: 'free', version };
       const parsed = parseHolder(lease.metadata?.annotations?.[HOLDER_ANNOTATION]);
@@ -86,10 +87,13 @@ export function leaseStore(options: LeaseStoreOptions): RemoteLockStore {
 }
 
 function parseHolder(text: string | undefined): RemoteHolder | undefined {
-  if (text === undefined) return undefined;
+  const parsed = remoteHolderSchema.safeParse(text === undefined ? undefined : parseJson(text));
+  return parsed.success ? parsed.data : undefined;
+}
+
+function parseJson(text: string): unknown {
   try {
-    const parsed = remoteHolderSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : undefined;
+    return JSON.parse(text);
   } catch {
     return undefined;
   }

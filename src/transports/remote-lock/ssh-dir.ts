@@ -37,7 +37,7 @@ export function sshDirStore(transport: Transport, host: HostTarget, site: string
       return { state: 'held', holder, version: text, ageSeconds: Number(now) - Number(mtime) };
     },
     async create(holder) {
-      const r = await sh('create', `mkdir -p "$HOME"/${LOCKS_DIR} && chmod 700 "$HOME"/.fieldbook "$HOME"/${LOCKS_DIR} || exit 1\nmkdir "$d" 2>/dev/null || exit ${TAKEN}\n${write(holder)}`);
+      const r = await sh('create', `umask 077; mkdir -p "$HOME"/${LOCKS_DIR} || exit 1\nmkdir "$d" 2>/dev/null || exit ${TAKEN}\n${write(holder)}`);
       return r.ok ? { version: JSON.stringify(holder) } : false;
     },
     async replace(holder, version) {
