@@ -83,10 +83,7 @@ export function remoteStores(options: Pick<RemoteLockOptions, 'site' | 'transpor
 export async function takeRemoteLock(options: RemoteLockOptions, unlock: string): Promise<RemoteLock | SiteLockChoice> {
   const { site } = options;
   const stores = remoteStores(options);
-  if (stores.length === 0) {
-    const note = site.lock?.remote === 'auto' ? 'the site has neither kube nor hosts' : 'lock.remote is off in the site file';
-    return { lock: 'local', where: 'this runs directory only', note };
-  }
+  if (stores.length === 0) return { lock: 'local', where: 'this runs directory only', note: site.lock?.remote === 'auto' ? 'the site has neither kube nor hosts' : 'lock.remote is off in the site file' };
   const notes: string[] = [];
   for (const store of stores) {
     try {

@@ -30,8 +30,10 @@ export function lockTransport(context: SiteLockContext): Transport {
   return { exec: (request) => set.exec(request), close: () => set.closeAll() };
 }
 
-/** Take the site's remote lock for `runId` (or say why it is local only); refusals are FieldbookErrors (exit 4). */
-export async function holdSite(context: SiteLockContext, runId: string, unlock: string): Promise<HeldSiteLock> {
+/** Take the site's remote lock for `runId` (or say why it is local only), when the site asks for one; refusals are FieldbookErrors (exit 4). */
+export async function holdSite(context: SiteLockContext, runId: string, unlock: string): Promise<HeldSiteLock | undefined> {
+  // lock.remote off (the default): today's local locks, and the journal as it always was.
+  if (context.site.lock?.remote !== 'auto') return undefined;
   const transport = lockTransport(context);
   try {
     const choice = await takeRemoteLock({ site: context.site, runId, actor: currentActor(), transport, kubeCacheDir: join(context.runsDir, '..', 'cache', 'kubectl') }, unlock);

@@ -117,7 +117,7 @@ async function claimSite(
   mode: Mode,
   command: string,
   notices: string[],
-  holdRemote: () => Promise<HeldSiteLock>,
+  holdRemote: () => Promise<HeldSiteLock | undefined>,
   create: () => Promise<{ paths: RunPaths; journal: JournalWriter }>,
 ): Promise<{ paths: RunPaths; journal: JournalWriter; locks: LockHandle[]; siteLock?: HeldSiteLock }> {
   const held = mode === 'dry-run' ? [] : [await takeSiteLock(runsDir, site, command)];
