@@ -216,26 +216,24 @@ export async function releaseRemote(stores: RemoteLockStore[], runId: string | u
   const outcomes: ReleaseOutcome[] = [];
   for (const store of stores) {
     try {
-      const found = await store.read();
-      if (found.state === 'free') {
-        outcomes.push({ store, result: 'free' });
-        continue;
-      }
-      const holder = found.state === 'held' ? found.holder : undefined;
-      if (runId !== undefined && holder?.runId !== runId) {
-        outcomes.push({ store, result: 'not-ours', ...(holder ? { holder } : {}) });
-        continue;
-      }
-      if (found.state === 'held' && found.holder.state === 'active' && found.ageSeconds <= leaseSeconds && !force) {
-        outcomes.push({ store, result: 'driven', holder: found.holder, ageSeconds: found.ageSeconds });
-        continue;
-      }
-      const done = await store.replace(undefined, found.version);
-      outcomes.push(done ? { store, result: 'released', ...(holder ? { holder } : {}) } : { store, result: 'unavailable', reason: 'it changed while being released; try again' });
+      outcomes.push(await releaseOne(store, runId, leaseSeconds, force));
     } catch (error) {
       if (!(error instanceof RemoteLockUnavailable)) throw error;
       outcomes.push({ store, result: 'unavailable', reason: error.message });
     }
   }
   return outcomes;
+}
+
+/** One store: read, judge, compare-and-swap; read again when a renewal came in between (a holder renews often). */
+async function releaseOne(store: RemoteLockStore, runId: string | undefined, leaseSeconds: number, force: boolean): Promise<ReleaseOutcome> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const found = await store.read();
+    if (found.state === 'free') return { store, result: 'free' };
+    const holder = found.state === 'held' ? found.holder : undefined;
+    if (runId !== undefined && holder?.runId !== runId) return { store, result: 'not-ours', ...(holder ? { holder } : {}) };
+    if (found.state === 'held' && found.holder.state === 'active' && found.ageSeconds <= leaseSeconds && !force) return { store, result: 'driven', holder: found.holder, ageSeconds: found.ageSeconds };
+    if (await store.replace(undefined, found.version)) return { store, result: 'released', ...(holder ? { holder } : {}) };
+  }
+  return { store, result: 'unavailable', reason: 'it kept changing while being released; try again' };
 }
