@@ -29,6 +29,7 @@ import { tuiCanRender } from '../ui/tui/can-render.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import type { UiKind } from './run-options.js';
+import { isRemote, letGo, siteLockEvent, siteLockText, type HeldSiteLock } from './remote-lock.js';
 
 /** Who is at the keyboard, for every confirmation and decision. */
 export function currentActor(): Actor {
@@ -57,6 +58,8 @@ export interface DriveSetup {
   acceptHostKeys: Record<string, string>;
   /** Resumed with --force (the runbook or site changed since the start): the resume command says it again. */
   force?: boolean;
+  /** The site lock of a live run (a Lease, a lock directory, or local only), journaled once the run starts. */
+  siteLock?: HeldSiteLock;
 }
 
 /** Take the site lock and the run lock (stale ones from dead processes on this host are taken over). */
@@ -103,7 +106,7 @@ export function recorder(journal: JournalWriter, state: RunState) {
  * Before each journal line, check that this process still holds its locks. One broken (`fieldbook unlock --force`)
  * means another process may drive the run now: this one writes nothing more to the journal, so no unit starts.
  */
-function whileHolding(locks: LockHandle[], record: ReturnType<typeof recorder>): ReturnType<typeof recorder> {
+function whileHolding(locks: Pick<LockHandle, 'path' | 'stillHeld'>[], record: ReturnType<typeof recorder>): ReturnType<typeof recorder> {
   let lost: FieldbookError | undefined;
   return async (event) => {
     const broken = lost ? undefined : locks.find((lock) => !lock.stillHeld());
@@ -184,7 +187,9 @@ export async function drive(setup: DriveSetup, io: CliIO): Promise<number> {
   const secrets = [...Object.values(setup.params).filter((p) => p.secret).map((p) => String(p.value)), ...secretsInEnv(io.env).map((s) => s.value), ...secretRecords.values()];
   const masker: Masker = createMasker(secrets);
   const controller = new AbortController();
-  const record = whileHolding(setup.locks, recorder(setup.journal, setup.state));
+  const remote = setup.siteLock && isRemote(setup.siteLock.choice) ? setup.siteLock.choice : undefined;
+  const held = [...setup.locks, ...(remote ? [{ path: `the site lock (${remote.where})`, stillHeld: () => remote.stillHeld() }] : [])];
+  const record = whileHolding(held, recorder(setup.journal, setup.state));
   // Pasted into a shell: every part quoted; --force again when the files still differ from the run's start.
   const runsDirFlag = resolve(setup.runsDir) === resolve(defaultRunsDir(io.env)) ? '' : ` --runs-dir ${shellWord(setup.runsDir)}`;
   const resumeCommand = `fieldbook resume ${shellWord(setup.paths.id)}${runsDirFlag}${setup.force ? ' --force' : ''}`;
@@ -247,11 +252,17 @@ export async function drive(setup: DriveSetup, io: CliIO): Promise<number> {
   });
   const values: Record<string, ParamValue> = Object.fromEntries(Object.entries(setup.params).map(([name, p]) => [name, p.value]));
   let result: RunResult;
+  let finished: RunResult['status'] | undefined;
   try {
     for (const lock of setup.locks) if (lock.tookOverFrom) {
       const from = lock.tookOverFrom;
       await record({ type: 'lock-taken-over', lock: lock.path.endsWith(`${setup.paths.id}/lock`) ? 'run' : 'site', from: { pid: from.pid, hostname: from.hostname, user: from.user, startedAt: from.startedAt } });
       setup.notices.push(`took over the stale lock ${lock.path} of pid ${from.pid} (${from.user}@${from.hostname}, since ${from.startedAt}), which is no longer running`);
+    }
+    if (setup.siteLock) {
+      await record(siteLockEvent(setup.siteLock.choice));
+      setup.notices.push(siteLockText(setup.siteLock.choice));
+      remote?.startRenewing();
     }
     emit({
       type: 'run-started',
@@ -285,10 +296,12 @@ export async function drive(setup: DriveSetup, io: CliIO): Promise<number> {
       resumeCommand,
       unattended: !setup.interactive,
     });
+    if (result.status !== 'paused') finished = result.status;
   } finally {
     await ui.close();
     for (const signal of STOP_SIGNALS) process.off(signal, handlers[signal]);
-    await closeRun(transports, setup.journal, setup.locks);
+    // The site lock outlives this process while the run is open (marked paused), so no other machine starts there.
+    await Promise.all([closeRun(transports, setup.journal, setup.locks), letGo(setup.siteLock, finished === undefined)]);
   }
   // Everything is journaled and closed. Node's normal exit resets the terminal and aborts when it is gone: end as a
   // hung-up process does.
@@ -325,7 +338,7 @@ export function sshSecretFromEnv(request: SecretRequest, env: NodeJS.ProcessEnv)
   return env[`${base}_${host}`] || env[base] || undefined;
 }
 
-function expandHome(path: string, env: NodeJS.ProcessEnv): string {
+export function expandHome(path: string, env: NodeJS.ProcessEnv): string {
   return path.startsWith('~/') ? join(env['HOME'] ?? '', path.slice(2)) : path;
 }
 

@@ -2,6 +2,7 @@ import type { ParamValue } from '../schema/common.js';
 import type { Mode } from '../plan/types.js';
 
 import { itemLabel } from '../template/record-item.js';
+import type { RemoteHolder } from './remote-holder.js';
 /** The journal format; a newer fieldbook reads older versions or refuses them clearly. */
 export const JOURNAL_VERSION = 1;
 
@@ -56,6 +57,10 @@ export type JournalEvent = Base &
       }
     | { type: 'run-resumed'; by: Actor; pid: number; force: boolean; changed?: string[] }
     | { type: 'lock-taken-over'; lock: 'run' | 'site'; from: { pid: number; hostname: string; user: string; startedAt: string } }
+    /** Which site lock this process holds: a Lease, a lock directory over SSH, or the runs directory's only (why, in `note`). */
+    | { type: 'site-lock'; lock: 'lease' | 'ssh' | 'local'; where: string; note?: string; from?: RemoteHolder }
+    /** `fieldbook unlock --remote`: a person broke the site's remote lock this run held. */
+    | { type: 'site-lock-broken'; by: Actor; where: string; holder: RemoteHolder }
     | { type: 'rerun-requested'; by: Actor; from?: string; only?: string; steps: string[] }
     | { type: 'step-started'; step: string; items?: string[] }
     | { type: 'step-skipped'; step: string; reason: string }

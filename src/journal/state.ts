@@ -117,6 +117,8 @@ export function applyEvent(state: RunState, event: JournalEvent): void {
       delete state.waiting;
       return;
     case 'lock-taken-over':
+    case 'site-lock':
+    case 'site-lock-broken':
       return;
     case 'rerun-requested':
       for (const id of event.steps) state.steps.set(id, { id, status: 'pending', outputs: {}, units: new Map() });

@@ -126,6 +126,12 @@ function walk(events: readonly JournalEvent[], condition: RunCondition) {
       case 'lock-taken-over':
         notes.push({ at: event.at, text: `took over the ${event.lock} lock of pid ${event.from.pid} (${event.from.user}@${event.from.hostname}), which was no longer running` });
         break;
+      case 'site-lock':
+        notes.push({ at: event.at, text: `site lock: ${event.lock === 'local' ? 'this runs directory only' : event.where}${event.note ? ` (${event.note})` : ''}${event.from ? `; took it back from run ${event.from.runId} (${event.from.user}@${event.from.host}, ${event.from.state})` : ''}` });
+        break;
+      case 'site-lock-broken':
+        notes.push({ at: event.at, text: `${event.by.user}@${event.by.host} broke the site lock ${event.where} (fieldbook unlock --remote)` });
+        break;
       case 'rerun-requested':
         notes.push({ at: event.at, text: `${event.by.user}@${event.by.host} asked to run again ${event.only ? `--only ${event.only}` : `--from ${event.from ?? '?'}`}: ${event.steps.join(', ')}` });
         break;

@@ -101,6 +101,12 @@ export function replaySessions(input: ReplayInput): ReplaySession[] {
       case 'lock-taken-over':
         push(at, { type: 'notice', text: `took over the stale ${event.lock} lock of pid ${event.from.pid} (${event.from.user}@${event.from.hostname}), which was no longer running` });
         break;
+      case 'site-lock':
+        push(at, { type: 'notice', text: `site lock: ${event.lock === 'local' ? 'this runs directory only' : event.where}${event.note ? ` (${event.note})` : ''}` });
+        break;
+      case 'site-lock-broken':
+        push(at, { type: 'notice', text: `${event.by.user}@${event.by.host} broke the site lock ${event.where}` });
+        break;
       case 'rerun-requested':
         push(at, { type: 'notice', text: `running again ${event.only ? `--only ${event.only}` : `--from ${event.from ?? '?'}`}: ${event.steps.join(', ')}` });
         lastFailed.clear();

@@ -35,6 +35,13 @@ export const SiteSchema = z.strictObject({
       kubeconfig: z.string().optional(),
     })
     .optional(),
+  lock: z
+    .strictObject({
+      remote: z.enum(['auto', 'off']).default('off').describe('auto: a Lease in the site\'s namespace, else a lock directory on its first host over SSH'),
+      leaseSeconds: z.number().int().min(15).max(3600).default(60).describe('a remote lock not renewed for this long is stale'),
+    })
+    .optional()
+    .describe('the site lock every machine sees (docs/runs-and-resume.md#the-remote-site-lock)'),
   params: z.record(Identifier, ParamValue).default({}).describe('defaults for the runbook\'s non-secret params'),
 });
 export type Site = z.infer<typeof SiteSchema>;

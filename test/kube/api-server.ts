@@ -1,6 +1,6 @@
 // A Kubernetes API server for tests that the real kubectl talks to: discovery, resources from fixtures (read-only
 // for kubectl; the test changes them with put/remove, which watches see), exec over WebSocket (v5/v4) and SPDY into
-// sandbox directories, RBAC denials and cut connections on demand.
+// sandbox directories, RBAC denials and cut connections on demand. Leases are writable (writes.ts).
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -18,6 +18,7 @@ import { badRequest, discovery, getResource, parseResourcePath, type Reply, type
 import { failure, forbidden, notFound } from './status.js';
 import { makeServerCert } from './tls.js';
 import { invalidWatch, serveWatch } from './watch.js';
+import { applyWrite, WRITABLE, writeVerb } from './writes.js';
 
 /** A (verb, resource) pair the test user is denied: `{ verb: 'list', resource: 'pods' }`, `{ verb: 'create', resource: 'pods/exec' }`. */
 export interface ForbidRule {
@@ -197,7 +198,16 @@ export async function startKubeApi(options: KubeApiOptions = {}): Promise<KubeAp
     const path = parseResourcePath(url.pathname);
     if (path?.subresource === 'exec') return send(res, { code: 400, body: badRequest('Upgrade request required') });
     if (req.method !== 'GET') {
-      return send(res, { code: 405, body: failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource') });
+      const verb = writeVerb(req.method ?? '');
+      if (path === undefined || verb === undefined || !WRITABLE.has(`${path.group}/${path.plural}`)) {
+        return send(res, { code: 405, body: failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource') });
+      }
+      const refused = denied(verb, path);
+      if (refused) return send(res, refused);
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => send(res, applyWrite(store, req.method ?? '', path, Buffer.concat(chunks).toString('utf8'))));
+      return;
     }
     const found = discovery(store, url.pathname, address(), options.version ?? 'v1.32.0');
     if (found) return send(res, found);

@@ -1,10 +1,14 @@
-import { UsageError } from '../../errors.js';
+import { join } from 'node:path';
+import { FieldbookError, UsageError } from '../../errors.js';
+import { parseText } from '../../schema/load.js';
+import { releaseRemote, remoteStores } from '../remote-lock.js';
+import { lockTransport } from '../site-lock.js';
 import { openJournal } from '../../journal/journal-file.js';
 import { findRun } from '../../journal/run-dir.js';
 import type { CommandSpec } from '../command.js';
 import { println } from '../io.js';
 import { openRunsOn } from '../open-runs.js';
-import { currentActor, takeRunLock } from '../run-session.js';
+import { currentActor, readText, takeRunLock } from '../run-session.js';
 import { summarizeRun } from '../run-summary.js';
 import { runsDirOf } from '../runs-dir.js';
 
@@ -35,12 +39,30 @@ export const abandonCommand: CommandSpec<typeof options> = {
       if (state.mode !== 'live' || (state.status !== 'running' && state.status !== 'paused')) {
         throw new UsageError(`run ${paths.id} is ${state.mode === 'live' ? state.status : `a ${state.mode} run`}: only an unfinished live run can be abandoned`);
       }
-      const journal = await openJournal(paths.journal);
-      await journal.append({ type: 'run-abandoned', at: new Date().toISOString(), by: currentActor(), reason });
-      await journal.close();
+      // The site's remote lock, when this run holds it: refused while another machine still drives the run.
+      const site = parseText(paths.site, await readText(paths.site, 'the run\'s copy of the site'), 'Site').value;
+      const transport = lockTransport({ site, env: io.env, runsDir, acceptHostKeys: {} });
+      let released: Awaited<ReturnType<typeof releaseRemote>>;
+      try {
+        const stores = remoteStores({ site, transport, kubeCacheDir: join(runsDir, '..', 'cache', 'kubectl') });
+        // Read first, release only after the journal says abandoned: a run is never left open without its lock.
+        const check = await Promise.all(stores.map(async (store) => ({ store, found: await store.read().catch(() => undefined) })));
+        const active = check.find(({ found }) => found?.state === 'held' && found.holder.runId === paths.id && found.holder.state === 'active' && found.ageSeconds <= (site.lock?.leaseSeconds ?? 60));
+        if (active && active.found?.state === 'held') throw new FieldbookError('refused', `run ${paths.id} is being driven on ${active.found.holder.host} (${active.store.where} renewed ${Math.round(active.found.ageSeconds)} s ago): stop it there first`);
+        const journal = await openJournal(paths.journal);
+        await journal.append({ type: 'run-abandoned', at: new Date().toISOString(), by: currentActor(), reason });
+        await journal.close();
+        released = await releaseRemote(stores, paths.id, site.lock?.leaseSeconds ?? 60, true);
+      } finally {
+        await transport.close();
+      }
       const acted = state.actedDestructively;
       println(io.stdout, `abandoned run ${paths.id}: ${reason}`);
       if (acted.length) println(io.stdout, `  its destructive step${acted.length > 1 ? 's' : ''} ${acted.join(', ')} may have acted on site ${state.site.name}: check the site before a new run`);
+      for (const outcome of released) {
+        if (outcome.result === 'released') println(io.stdout, `  released the site lock ${outcome.store.where}`);
+        if (outcome.result === 'unavailable') println(io.stdout, `  could not release the site lock ${outcome.store.where} (${outcome.reason ?? 'unknown'}): break it with fieldbook unlock --remote --site ${state.site.path}`);
+      }
       const still = await openRunsOn(runsDir, state.site.name);
       println(io.stdout, still.length ? `  site ${state.site.name} still has open runs: ${still.map((r) => r.paths.id).join(', ')}` : `  site ${state.site.name} has no open run now`);
       return 0;

@@ -26,6 +26,8 @@ import { stepIndexOf } from '../select-steps.js';
 import { runsDirOf } from '../runs-dir.js';
 import { openRunRefusal, openRunsOn } from '../open-runs.js';
 import { shellWord } from '../../template/shell-quote.js';
+import { letGo, type HeldSiteLock } from '../remote-lock.js';
+import { holdSite } from '../site-lock.js';
 
 export const resumeCommand: CommandSpec<typeof RUN_OPTIONS> = {
   name: 'resume',
@@ -68,17 +70,22 @@ export const resumeCommand: CommandSpec<typeof RUN_OPTIONS> = {
     const presets = presetsOf(values, files.runbook, records);
     const locks = await takeLocks(paths, runsDir, files.site.metadata.name, `fieldbook resume ${paths.id}`, mode !== 'dry-run');
     const notices = [...files.notices];
-    const journal = await otherOpenRuns(paths, runsDir, state, files.site.metadata.name, values['runs-dir'])
-      .then(() => openRunJournal(paths, notices))
-      .catch(async (error: unknown) => {
-        await Promise.all(locks.map((l) => l.release()));
-        throw error;
-      });
+    const runsDirFlag = values['runs-dir'] === undefined ? '' : ` --runs-dir ${shellWord(values['runs-dir'])}`;
+    let siteLock: HeldSiteLock | undefined;
+    const journal = await (async () => {
+      await otherOpenRuns(paths, runsDir, state, files.site.metadata.name, values['runs-dir']);
+      // The site's remote lock: this run's own, taken back when it is paused or stale, from any machine.
+      if (mode === 'live') siteLock = await holdSite({ site: files.site, env: io.env, runsDir, acceptHostKeys: acceptedHostKeys(values) }, paths.id, `fieldbook unlock --remote --site ${shellWord(state.site.path)}${runsDirFlag}`);
+      return openRunJournal(paths, notices);
+    })().catch(async (error: unknown) => {
+      await Promise.all([...locks.map((l) => l.release()), letGo(siteLock, true)]);
+      throw error;
+    });
     const record = recorder(journal, state);
     const by = currentActor();
     await record({ type: 'run-resumed', by, pid: process.pid, force: values.force === true, ...(files.changes.length ? { changed: files.changes } : {}) });
     if (rerun.length > 0) await record({ type: 'rerun-requested', by, ...(values.from ? { from: values.from } : {}), ...(values.only ? { only: values.only } : {}), steps: rerun });
-    return drive({ paths, plan, runbook: files.runbook, site: files.site, params, secretRecords: records, mode, state, journal, locks, presets, ui, interactive, resumed: true, notices, runsDir, acceptHostKeys: acceptedHostKeys(values), force: values.force === true }, io);
+    return drive({ paths, plan, runbook: files.runbook, site: files.site, params, secretRecords: records, mode, state, journal, locks, presets, ui, interactive, resumed: true, notices, runsDir, acceptHostKeys: acceptedHostKeys(values), force: values.force === true, ...(siteLock ? { siteLock } : {}) }, io);
   },
 };
 

@@ -14,6 +14,8 @@ import { fieldbookVersion as version, SHIPPED_PREFIX } from '../../shipped/index
 import { currentActor, drive, promptSecrets, promptValues, recorder, takeRunLock, takeSiteLock } from '../run-session.js';
 import { openRunRefusal, openRunsOn } from '../open-runs.js';
 import { shellWord } from '../../template/shell-quote.js';
+import { letGo, type HeldSiteLock } from '../remote-lock.js';
+import { holdSite } from '../site-lock.js';
 import { acceptedHostKeys, modeOf, presetsOf, RUN_OPTIONS, RUN_OPTIONS_HELP, uiKind } from '../run-options.js';
 import { secretRecordsFromEnv } from '../secret-records.js';
 import { createPrompter } from '../../ui/plain/prompts.js';
@@ -92,7 +94,8 @@ export const runCommand: CommandSpec<typeof options> = {
     };
     const notices: string[] = [...(like?.notes ?? [])];
     const runsDirFlag = values['runs-dir'] === undefined ? '' : ` --runs-dir ${shellWord(values['runs-dir'])}`;
-    const { paths, journal, locks } = await claimSite(runsDir, runsDirFlag, site.value.metadata.name, mode, command, notices, () => createRunDir(runsDir, id, runbook.source.text, site.source.text, started));
+    const holdRemote = () => holdSite({ site: site.value, env: io.env, runsDir, acceptHostKeys: acceptedHostKeys(values) }, id, `fieldbook unlock --remote --site ${shellWord(values.site!)}${runsDirFlag}`);
+    const { paths, journal, locks, siteLock } = await claimSite(runsDir, runsDirFlag, site.value.metadata.name, mode, command, notices, holdRemote, () => createRunDir(runsDir, id, runbook.source.text, site.source.text, started));
     if (like) {
       const reused = Object.entries(params).filter(([, p]) => p.source === 'like');
       notices.push(`--like ${like.runId}: reused ${reused.length ? reused.map(([name, p]) => `${name}=${JSON.stringify(p.value)}`).join(', ') : 'no params (that run was given none, or --param overrode them)'}`);
@@ -100,13 +103,14 @@ export const runCommand: CommandSpec<typeof options> = {
     const state = replay([started]);
     const record = recorder(journal, state);
     for (const step of skipped) await record({ type: 'step-skipped', step: step.id, reason: step.reason });
-    return drive({ paths, plan, runbook: runbook.value, site: site.value, params, mode, state, journal, locks, presets, ui, interactive, resumed: false, notices, runsDir, acceptHostKeys: acceptedHostKeys(values) }, io);
+    return drive({ paths, plan, runbook: runbook.value, site: site.value, params, mode, state, journal, locks, presets, ui, interactive, resumed: false, notices, runsDir, acceptHostKeys: acceptedHostKeys(values), ...(siteLock ? { siteLock } : {}) }, io);
   },
 };
 
 /**
- * Take the site lock, refuse a live run while the site has an open one, then create the run under the lock (so two
- * starts cannot both pass the check) and take its own lock. A dry run takes no site lock and is never refused.
+ * Take the site lock, refuse a live run while the site has an open one, take the site's remote lock (a live run
+ * only: every machine sees it), then create the run under the locks (so two starts cannot both pass the check) and
+ * take its own lock. A dry run takes no site lock and is never refused.
  */
 async function claimSite(
   runsDir: string,
@@ -115,17 +119,20 @@ async function claimSite(
   mode: Mode,
   command: string,
   notices: string[],
+  holdRemote: () => Promise<HeldSiteLock | undefined>,
   create: () => Promise<{ paths: RunPaths; journal: JournalWriter }>,
-): Promise<{ paths: RunPaths; journal: JournalWriter; locks: LockHandle[] }> {
+): Promise<{ paths: RunPaths; journal: JournalWriter; locks: LockHandle[]; siteLock?: HeldSiteLock }> {
   const held = mode === 'dry-run' ? [] : [await takeSiteLock(runsDir, site, command)];
+  let siteLock: HeldSiteLock | undefined;
   try {
     const open = await openRunsOn(runsDir, site);
     if (open.length > 0 && mode === 'live') throw openRunRefusal(site, open, runsDirFlag);
     for (const run of open) notices.push(`site ${site} has an open run, ${run.paths.id}: a ${mode === 'dry-run' ? 'dry run' : 'rehearsal'} leaves it as it is`);
+    if (mode === 'live') siteLock = await holdRemote();
     const created = await create();
-    return { ...created, locks: [...held, await takeRunLock(created.paths, runsDir, command, [])] };
+    return { ...created, locks: [...held, await takeRunLock(created.paths, runsDir, command, [])], ...(siteLock ? { siteLock } : {}) };
   } catch (error) {
-    await Promise.all(held.map((l) => l.release()));
+    await Promise.all([...held.map((l) => l.release()), letGo(siteLock, false)]);
     throw error;
   }
 }
