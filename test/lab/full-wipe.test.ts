@@ -314,6 +314,9 @@ describe('acp-registry-full-wipe in the lab', () => {
     // wiped registry into its own directory and stops at the wipe's confirmation. Run A's archives, the only copy
     // of the registry from before the wipe, are untouched, byte for byte.
     const colleague = tempDirForTest('fieldbook-lab-colleague-');
+    // Its backup checks MinIO's files against the archive: it runs once A's detached upload, still writing into
+    // MinIO, is done (a backup taken while files change is refused, rightly, and that is not this test's subject).
+    await waitFor(() => processesMatching('res/upload.sh all').length === 0, 60_000, "run A's detached upload to end");
     const second = 'e2e-second-run';
     const runB = await fieldbook(['run', RUNBOOK, '--site', paths.site, '--ui', 'plain', '--run-id', second, ...APPROVALS.slice(0, 4)], { home: colleague, runId: second, env: lab.secretEnv });
     expect(runB.code, runB.stdout + runB.stderr).toBe(3);
@@ -324,7 +327,7 @@ describe('acp-registry-full-wipe in the lab', () => {
     expect(archivesOf(lab, second).map((archive) => existsSync(archive))).toEqual(HOSTS.map(() => true));
     expect(archivesOf(lab, second).map(sha256File)).not.toEqual(digestsA);
 
-    // 2. Resume A: it reattaches to the running upload; SIGKILL again once the second plugin package is being pushed.
+    // 2. Resume A: it reattaches to its detached upload (ended by now); SIGKILL again once the second plugin package is being pushed.
     const resumed = await fieldbook(['resume', runId, '--ui', 'plain'], {
       ...opts,
       killWhen: (events) => unitEvents(events, 'repush-plugins', 'unit-started').some((e) => e.unit.item?.index === 1),
