@@ -87,6 +87,8 @@ function checkReference(runbook: Runbook, ids: ReadonlyMap<string, number>, step
       if (!Object.hasOwn(runbook.params, first)) return `unknown param "${first}"${hint(first, Object.keys(runbook.params))}`;
       return rest.length ? `params.${first} has no fields; use params.${first}` : undefined;
     case 'host':
+      // One list for the whole step, approved once: it cannot differ from host to host.
+      if (isReviewList(field)) return '"host" cannot be used in `confirm.review`: the step reviews one list for all its hosts';
       return checkHostRef(runbook, step, first, rest, site);
     case 'site':
       return first !== undefined && SITE_KEYS.includes(first) && rest.length === 0 ? undefined : `unknown "${name}"; the site offers ${SITE_KEYS.map((k) => `site.${k}`).join(', ')}`;
@@ -94,11 +96,12 @@ function checkReference(runbook: Runbook, ids: ReadonlyMap<string, number>, step
       return first !== undefined && RUN_KEYS.includes(first) && rest.length === 0 ? undefined : `unknown "${name}"; the run offers ${RUN_KEYS.map((k) => `run.${k}`).join(', ')}`;
     case 'item':
       if (step.foreach === undefined) return '"item" is only defined in a step with `foreach`';
+      if (isReviewList(field)) return '"item" cannot be used in `confirm.review`: the step reviews one list for all its items';
       if (field.use === 'list') return '"item" cannot be used in `foreach` itself';
       return undefined;
     case 'review':
       if (step.confirm?.review === undefined) return '"review" is only defined in a step with `confirm.review`';
-      if (field.path.includes('review') && field.path.includes('confirm')) return '"review" cannot be used in `confirm.review` itself';
+      if (isReviewList(field)) return '"review" cannot be used in `confirm.review` itself';
       // The list exists once the step is confirmed: after its condition and its items are decided.
       if (field.use === 'list' || field.use === 'condition') return '"review" is known only once the step is confirmed: not in `foreach` or `when`';
       return undefined;
@@ -108,6 +111,8 @@ function checkReference(runbook: Runbook, ids: ReadonlyMap<string, number>, step
       return `unknown name "${root}"${hint(root, ROOTS)}; expressions start with ${ROOTS.join(', ')}`;
   }
 }
+
+const isReviewList = (field: TemplateField) => field.path.includes('confirm') && field.path.includes('review');
 
 function checkHostRef(runbook: Runbook, step: StepSpec, key: string | undefined, rest: string[], site?: Site): string | undefined {
   if (step.on === undefined || step.on === 'local') return '"host" is only defined in steps that run `on` a role';

@@ -38,6 +38,15 @@ describe('reviewed lists from the command line', () => {
   });
 
 
+  it('validate refuses a reviewed list that would differ per host or per item: one list is approved for the step', async () => {
+    const dir = tempDirForTest();
+    writeFixture(dir, 'site.yaml', SITE_LOCAL);
+    writeFixture(dir, 'per-host.yaml', RUNBOOK.replace('steps:\n', 'roles:\n  nodes: { min: 1 }\nsteps:\n').replace('    destructive: true\n', '    destructive: true\n    on: nodes\n').replace('review: ${{ steps.preview.outputs.candidates }}', 'review: ${{ host.vars.tags }}'));
+    const result = await runCli(['validate', 'per-host.yaml'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/per-host\.yaml:\d+:\d+: steps\[1\]\.confirm\.review: "host" cannot be used in `confirm\.review`: the step reviews one list for all its hosts/);
+  });
+
   it('prints every item and the digest, approves only that digest, acts on exactly that list; show and reports show it', async () => {
     const dir = tempDirForTest();
     writeFixture(dir, 'site.yaml', SITE_LOCAL);
