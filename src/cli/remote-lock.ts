@@ -7,7 +7,7 @@ import type { Site } from '../schema/site.js';
 import { leaseStore } from '../transports/remote-lock/lease.js';
 import { sshDirStore } from '../transports/remote-lock/ssh-dir.js';
 import { RemoteLockUnavailable, type RemoteLockStore } from '../transports/remote-lock/store.js';
-import type { Transport } from '../transports/types.js';
+import type { Transport } from '../schema/transport.js';
 
 /** Which site lock a run holds, as journaled in `remote-lock`: where the rest of the site can see it, or local only. */
 export interface SiteLockChoice {

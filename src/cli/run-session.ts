@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { TransportSet } from '../engine/context.js';
+import type { TransportSet } from '../schema/transport.js';
 import { runEngine, type RunResult } from '../engine/engine.js';
 import type { EngineEvent } from '../engine/events.js';
 import { nobody, withPresets, type Operator, type Presets } from '../engine/operator.js';
@@ -14,7 +14,7 @@ import { applyEvent, type RunState } from '../journal/state.js';
 import type { ResolvedParam } from '../plan/params.js';
 import type { Mode, Plan } from '../plan/types.js';
 import type { ParamValue } from '../schema/common.js';
-import { coerce } from '../plan/params.js';
+import { coerce } from '../schema/coerce.js';
 import type { Runbook } from '../schema/runbook.js';
 import type { Site } from '../schema/site.js';
 import { createMasker, type Masker } from '../secrets/masker.js';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Site } from '../schema/site.js';
 import { createTransportSet } from '../transports/transport-set.js';
-import type { Transport } from '../transports/types.js';
+import type { Transport } from '../schema/transport.js';
 import { currentActor, expandHome, sshSecretFromEnv } from './run-session.js';
 import { takeRemoteLock, type HeldSiteLock } from './remote-lock.js';
 

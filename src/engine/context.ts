@@ -6,17 +6,10 @@ import type { ParamValue } from '../schema/common.js';
 import type { Runbook } from '../schema/runbook.js';
 import type { Site } from '../schema/site.js';
 import type { Masker } from '../secrets/masker.js';
-import type { ExecRequest, ExecResult } from '../transports/types.js';
+import type { TransportSet } from '../schema/transport.js';
 import type { EngineEvent } from './events.js';
 import type { Operator } from './operator.js';
 
-/** The transports of a run behind one door: each request goes to the one that can carry it. */
-export interface TransportSet {
-  exec(request: ExecRequest): Promise<ExecResult>;
-  /** Running pods matching a kubectl exec's selector (`pods: all`); output callbacks are not used. */
-  listPods(request: ExecRequest): Promise<{ pods: string[] } | { refused: string }>;
-  closeAll(): Promise<void>;
-}
 
 /** Everything the engine needs, passed in: it opens no file, socket or process by itself. */
 export interface EngineContext {

@@ -1,6 +1,6 @@
 import type { CaptureSpec } from '../schema/runbook.js';
 import { MASK, type Masker } from '../secrets/masker.js';
-import type { Command } from '../transports/types.js';
+import type { Command } from '../schema/transport.js';
 
 /**
  * Where a secret cannot go, checked with the values only the run knows (`validate` refuses the uses it can see

@@ -9,7 +9,7 @@ import { displayCommand, renderCommand } from '../plan/render-step.js';
 import { referencedSteps } from '../plan/references.js';
 import { buildScope } from '../plan/scope.js';
 import type { PlannedStep, PlannedTarget } from '../plan/types.js';
-import type { Command, DetachRequest, ExecOutcome, OutputOffsets } from '../transports/types.js';
+import type { Command, DetachRequest, ExecOutcome, OutputOffsets } from '../schema/transport.js';
 import { itemValue } from '../template/record-item.js';
 import { CaptureBuffer, captureOutputs, DEFAULT_CAPTURE_BUDGET_MS, MAX_CAPTURE_BYTES, MIN_CAPTURE_BUDGET_MS } from './capture.js';
 import type { RegexBounds } from './regex-worker.js';

@@ -1,8 +1,8 @@
 import type { StepSpec } from '../schema/runbook.js';
 import type { Site } from '../schema/site.js';
 import { renderArg, renderArgvWord, renderScript, renderText, shellQuote, type Value } from '../template/index.js';
-import { kubeFlags } from '../transports/kubectl/argv.js';
-import type { Command, KubeSettings } from '../transports/types.js';
+import { kubeFlags } from '../schema/transport.js';
+import type { Command, KubeSettings } from '../schema/transport.js';
 
 /** The command one execution of a step runs, with every `${{ }}` expanded in `scope`. Manual steps have none. */
 export function renderCommand(step: StepSpec, site: Site, scope: Record<string, Value>): Command | undefined {

@@ -1,5 +1,5 @@
 import type { Site } from '../schema/site.js';
-import type { HostTarget } from '../transports/types.js';
+import type { HostTarget } from '../schema/transport.js';
 import { jumpChain } from '../validate/site-refs.js';
 import type { PlannedTarget } from './types.js';
 

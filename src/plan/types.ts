@@ -1,5 +1,5 @@
 import type { StepSpec } from '../schema/runbook.js';
-import type { Target } from '../transports/types.js';
+import type { Target } from '../schema/transport.js';
 import type { ResolvedParam } from './params.js';
 
 /** The three ways a run can go: for real, nothing at all, or only the read-only steps. */

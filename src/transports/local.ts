@@ -2,7 +2,7 @@ import type * as Execa from 'execa';
 import { moduleLoadFailure, TransportError } from '../errors.js';
 import { buildPayload } from './payload.js';
 import { gateOpened } from './start-gate.js';
-import type { ExecOutcome, ExecRequest, ExecResult, Transport } from './types.js';
+import type { ExecOutcome, ExecRequest, ExecResult, Transport } from '../schema/transport.js';
 
 /** Grace between SIGTERM and SIGKILL when a step is cancelled or times out. */
 const KILL_GRACE_MS = 3_000;

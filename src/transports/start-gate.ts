@@ -1,4 +1,4 @@
-import type { ExecRequest } from './types.js';
+import type { ExecRequest } from '../schema/transport.js';
 
 /** Whether the request may act now: its start gate opened (or it has none); false when the gate failed. */
 export async function gateOpened(request: Pick<ExecRequest, 'startGate'>): Promise<boolean> {

@@ -1,10 +1,10 @@
-import type { TransportSet } from '../engine/context.js';
+import type { TransportSet } from '../schema/transport.js';
 import { moduleLoadFailure, TransportError } from '../errors.js';
 import type { Mode } from '../plan/types.js';
 import { createKubectlTransport } from './kubectl/index.js';
 import { createLocalTransport } from './local.js';
 import type { SshTransport } from './ssh/index.js';
-import type { ExecRequest, Transport } from './types.js';
+import type { ExecRequest, Transport } from '../schema/transport.js';
 
 export interface TransportSetOptions {
   mode: Mode;

@@ -1,5 +1,5 @@
 import type { Issue } from '../errors.js';
-import { coerce } from '../plan/params.js';
+import { coerce } from '../schema/coerce.js';
 import { own } from '../schema/common.js';
 import type { Runbook, StepSpec } from '../schema/runbook.js';
 import type { Site } from '../schema/site.js';

@@ -1,5 +1,6 @@
 import type { Issue } from '../errors.js';
-import { coerce, secretEnvHint } from '../plan/params.js';
+import { coerce } from '../schema/coerce.js';
+import { secretEnvName } from '../secrets/sources.js';
 import type { Runbook } from '../schema/runbook.js';
 import type { Site } from '../schema/site.js';
 import type { YamlSource } from '../schema/yaml-doc.js';
@@ -78,7 +79,7 @@ export function checkPair(runbook: Runbook, site: Site, siteSource: YamlSource):
       const near = Object.keys(runbook.params).find((param) => editDistance(name, param) <= 2 && Math.min(name.length, param.length) > 3);
       if (near) issues.push(pathIssue(siteSource, ['params', name], `runbook "${runbook.metadata.name}" has no param "${name}"${hint(name, Object.keys(runbook.params))}`, 2, 'key'));
     }
-    else if (spec.secret) issues.push(pathIssue(siteSource, ['params', name], `"${name}" is a secret; a site file must not hold it (use ${secretEnvHint(name)} or the prompt)`, 2, 'key'));
+    else if (spec.secret) issues.push(pathIssue(siteSource, ['params', name], `"${name}" is a secret; a site file must not hold it (use ${secretEnvName(name)} or the prompt)`, 2, 'key'));
     else {
       const typed = coerce(spec, site.params[name], false);
       if (typeof typed === 'object' && typed !== null && 'problem' in typed) issues.push(pathIssue(siteSource, ['params', name], `${typed.problem} (param "${name}" of runbook "${runbook.metadata.name}")`));

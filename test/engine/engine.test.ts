@@ -4,7 +4,7 @@ import { logPath, runPaths } from '../../src/journal/run-dir.js';
 import { tempDirForTest } from '../harness/tmp.js';
 import type { Operator } from '../../src/engine/operator.js';
 import { withPresets, nobody } from '../../src/engine/operator.js';
-import type { ExecRequest } from '../../src/transports/types.js';
+import type { ExecRequest } from '../../src/schema/transport.js';
 import { fakeRun, scriptOf } from './fake-run.js';
 
 const SITE = `apiVersion: fieldbook/v1

@@ -10,7 +10,7 @@ import type { Mode } from '../../src/plan/types.js';
 import { parseText } from '../../src/schema/load.js';
 import { createMasker } from '../../src/secrets/masker.js';
 import { gateOpened } from '../../src/transports/start-gate.js';
-import type { ExecOutcome, ExecRequest } from '../../src/transports/types.js';
+import type { ExecOutcome, ExecRequest } from '../../src/schema/transport.js';
 import { tempDirForTest } from '../harness/tmp.js';
 
 /** What a fake transport does for one request: print, then end how it says (optionally after a delay). */

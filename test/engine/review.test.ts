@@ -3,7 +3,7 @@ import type { EngineEvent } from '../../src/engine/events.js';
 import type { JournalEvent } from '../../src/journal/events.js';
 import { nobody, withPresets, type Operator } from '../../src/engine/operator.js';
 import { reviewDigest, shortDigest } from '../../src/journal/review.js';
-import type { ExecRequest } from '../../src/transports/types.js';
+import type { ExecRequest } from '../../src/schema/transport.js';
 import { fakeRun, scriptOf } from './fake-run.js';
 
 // Reviewed deletion lists: a destructive step acts on a list an earlier step captured, shown in full, approved by

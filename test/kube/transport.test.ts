@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createKubectlTransport } from '../../src/transports/kubectl/index.js';
 import { createLocalTransport } from '../../src/transports/local.js';
-import type { Command, ExecOutcome } from '../../src/transports/types.js';
+import type { Command, ExecOutcome } from '../../src/schema/transport.js';
 import { tempDirForTest } from '../harness/tmp.js';
 import { startKubeApi, type KubeApi } from './api-server.js';
 import { KUBECTL } from './run-kubectl.js';

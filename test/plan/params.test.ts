@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { coerce, resolveParams, secretEnvHint, type ParamInputs } from '../../src/plan/params.js';
+import { resolveParams, secretEnvHint, type ParamInputs } from '../../src/plan/params.js';
+import { coerce } from '../../src/schema/coerce.js';
 import { parseText } from '../../src/schema/load.js';
 import type { ParamSpec } from '../../src/schema/runbook.js';
 import { secretFromEnv } from '../../src/secrets/sources.js';

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { DetachedOffsets } from '../../src/transports/ssh/index.js';
-import type { ExecRequest } from '../../src/transports/types.js';
+import type { ExecRequest } from '../../src/schema/transport.js';
 import { startSshd, type SshdLab } from '../harness/sshd.js';
 import { hostOf, labTransport } from './helpers.js';
 

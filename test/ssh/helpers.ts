@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSshTransport, type SshTransport, type SshTransportOptions } from '../../src/transports/ssh/index.js';
-import type { ExecOutcome, HostTarget } from '../../src/transports/types.js';
+import type { ExecOutcome, HostTarget } from '../../src/schema/transport.js';
 import type { SshdLab } from '../harness/sshd.js';
 import { onTestFinished } from 'vitest';
 import { tempDirForTest } from '../harness/tmp.js';

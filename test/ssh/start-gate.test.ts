@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createLocalTransport } from '../../src/transports/local.js';
-import type { Command, ExecResult, Target, Transport } from '../../src/transports/types.js';
+import type { Command, ExecResult, Target, Transport } from '../../src/schema/transport.js';
 import { startSshd, type SshdLab } from '../harness/sshd.js';
 import { tempDirForTest } from '../harness/tmp.js';
 import { hostOf, labTransport } from './helpers.js';

@@ -1,5 +1,5 @@
-import type { Command, ExecOutcome, ExecRequest, ExecResult, KubeExecTarget, Transport } from '../types.js';
-import { kubeFlags } from './argv.js';
+import type { Command, ExecOutcome, ExecRequest, ExecResult, KubeExecTarget, Transport } from '../../schema/transport.js';
+import { kubeFlags } from '../../schema/transport.js';
 import { diagnoseKubectl } from './diagnose.js';
 import { withExitMarker } from './sentinel.js';
 

@@ -1,6 +1,6 @@
 import { remoteHolderSchema, type RemoteHolder, type RemoteObservation } from '../../journal/remote-holder.js';
-import { kubeFlags } from '../kubectl/argv.js';
-import type { KubeSettings, Target, Transport } from '../types.js';
+import { kubeFlags } from '../../schema/transport.js';
+import type { KubeSettings, Target, Transport } from '../../schema/transport.js';
 import { execCollect, RemoteLockUnavailable, type RemoteLockStore } from './store.js';
 
 /** The annotation holding the holder record; `spec.holderIdentity` says the same for people and other tools. */

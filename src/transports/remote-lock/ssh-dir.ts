@@ -1,6 +1,6 @@
 import { remoteHolderSchema, type RemoteHolder, type RemoteObservation } from '../../journal/remote-holder.js';
 import { shellQuote } from '../../template/shell-quote.js';
-import type { HostTarget, Transport } from '../types.js';
+import type { HostTarget, Transport } from '../../schema/transport.js';
 import { execCollect, RemoteLockUnavailable, type RemoteLockStore } from './store.js';
 
 /** Relative to the SSH login user's home on the host, as detached steps are. */

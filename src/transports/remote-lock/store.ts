@@ -1,5 +1,5 @@
 import type { RemoteHolder, RemoteObservation } from '../../journal/remote-holder.js';
-import type { Command, Target, Transport } from '../types.js';
+import type { Command, Target, Transport } from '../../schema/transport.js';
 
 /**
  * Where a site's remote lock lives (a Lease, a lock directory on a host). Every write is a compare-and-swap on

@@ -1,5 +1,5 @@
 import { TransportError } from '../../errors.js';
-import type { ExecOutcome, ExecRequest, ExecResult } from '../types.js';
+import type { ExecOutcome, ExecRequest, ExecResult } from '../../schema/transport.js';
 import { gateOpened } from '../start-gate.js';
 import { execOnHost, type ExecContext } from './exec.js';
 import { buildPayload } from '../payload.js';

@@ -1,7 +1,7 @@
 import type { ClientChannel } from 'ssh2';
 import type { TransportError } from '../../errors.js';
 import { gateOpened } from '../start-gate.js';
-import type { ExecOutcome, ExecRequest, ExecResult } from '../types.js';
+import type { ExecOutcome, ExecRequest, ExecResult } from '../../schema/transport.js';
 import { SudoGate } from './become.js';
 import type { ConnectionPool, PooledConnection } from './connection-pool.js';
 import { sshError } from './errors.js';

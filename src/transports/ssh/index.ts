@@ -1,7 +1,7 @@
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { TransportError } from '../../errors.js';
-import type { ExecRequest, ExecResult, HostTarget, Target, Transport } from '../types.js';
+import type { ExecRequest, ExecResult, HostTarget, Target, Transport } from '../../schema/transport.js';
 import type { SecretCache } from './auth.js';
 import { openConnection } from './connection.js';
 import { ConnectionPool } from './connection-pool.js';

@@ -1,7 +1,7 @@
 import { TransportError } from '../../errors.js';
 import { shellQuote } from '../../template/shell-quote.js';
 import { buildPayload, setupLines } from '../payload.js';
-import type { Command } from '../types.js';
+import type { Command } from '../../schema/transport.js';
 
 /**
  * How a command runs on the host: the argv the login shell execs (after `setup`: exports and cd, for commands

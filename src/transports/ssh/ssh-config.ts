@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import SSHConfig from 'ssh-config';
 import { TransportError } from '../../errors.js';
-import type { HostTarget } from '../types.js';
+import type { HostTarget } from '../../schema/transport.js';
 
 /** A host fully resolved for connecting: site values first, then ~/.ssh/config, then defaults. */
 export interface Endpoint {

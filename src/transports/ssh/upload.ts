@@ -1,5 +1,5 @@
 import { TransportError } from '../../errors.js';
-import type { HostTarget } from '../types.js';
+import type { HostTarget } from '../../schema/transport.js';
 import { execOnHost, type ExecContext } from './exec.js';
 
 /** `cat` into a temp file next to the target, chmod, then rename: readers never see half a file. */

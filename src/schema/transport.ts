@@ -113,3 +113,21 @@ export interface Transport {
   /** Close connections held open for reuse. */
   close(): Promise<void>;
 }
+
+/** kubectl's global flags for the site's settings. */
+export function kubeFlags(kube: KubeSettings, namespace?: string): string[] {
+  const flags: string[] = [];
+  if (kube.kubeconfig) flags.push('--kubeconfig', kube.kubeconfig);
+  if (kube.context) flags.push('--context', kube.context);
+  const ns = namespace ?? kube.namespace;
+  if (ns) flags.push('--namespace', ns);
+  return flags;
+}
+
+/** The transports of a run behind one door: each request goes to the one that can carry it. */
+export interface TransportSet {
+  exec(request: ExecRequest): Promise<ExecResult>;
+  /** Running pods matching a kubectl exec's selector (`pods: all`); output callbacks are not used. */
+  listPods(request: ExecRequest): Promise<{ pods: string[] } | { refused: string }>;
+  closeAll(): Promise<void>;
+}
